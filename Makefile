@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nftblock - plain Makefile.  Packager CFLAGS/CPPFLAGS/LDFLAGS are appended to.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION := 0.1.0
+
+PKGS := libnftnl libmnl libcurl zlib
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -O2 -g $(WARN)
+BASE_CPPFLAGS := -D_GNU_SOURCE -DNFTBLOCK_VERSION='"$(VERSION)"' -Inftblock
+override CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+override CPPFLAGS := $(BASE_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS)
+LDLIBS += $(PKG_LIBS)
+
+SRCS := $(sort $(wildcard nftblock/*.c))
+OBJS := $(SRCS:.c=.o)
+LIB_OBJS := $(filter-out nftblock/main.o,$(OBJS))
+LIB := nftblock/libnftblock.a
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:.c=)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRCS:.c=-replay)
+
+all: nftblock/nftblock
+
+nftblock/nftblock: nftblock/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+nftblock/%.o: nftblock/%.c $(wildcard nftblock/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+tests/unit/test_%: tests/unit/test_%.c tests/unit/testutil.h $(LIB)
+	$(CC) $(CPPFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(LDLIBS)
+
+# Fuzz targets built as plain programs that replay the corpus (tests/fuzz/replay.c
+# provides main()); "make fuzz" builds real libFuzzer binaries with clang.
+tests/fuzz/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+fuzz: $(FUZZ_SRCS:.c=-fuzzer)
+tests/fuzz/fuzz_%-fuzzer: tests/fuzz/fuzz_%.c $(SRCS)
+	$(FUZZ_CC) $(BASE_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(filter-out nftblock/main.c,$(SRCS)) $(PKG_LIBS)
+
+check: CFLAGS += -Werror
+check: all $(UNIT_BINS) $(FUZZ_REPLAY)
+	tests/run-tests.sh
+
+bench: all
+	tests/bench/run-bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/nftblock/feeds
+	install -m 0755 nftblock/nftblock $(DESTDIR)$(BINDIR)/nftblock
+	for f in feeds/*.feed; do [ -e "$$f" ] || continue; \
+		install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/nftblock/feeds/; done
+
+clean:
+	rm -f nftblock/*.o $(LIB) nftblock/nftblock $(UNIT_BINS) $(FUZZ_REPLAY) \
+		tests/fuzz/*-fuzzer
+
+.PHONY: all check bench install clean fuzz

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cidr.c - addresses, prefixes, ranges and range-set algebra.
+ *
+ * All set operations are sorts and linear sweeps over flat arrays: no
+ * per-element allocation, no trees.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cidr.h"
+#include "xmalloc.h"
+
+static int parse_v4(const char *s, size_t len, u128 *addr)
+{
+	uint32_t a = 0;
+	unsigned octets = 0;
+	size_t i = 0;
+
+	while (octets < 4) {
+		unsigned v = 0, digits = 0;
+
+		while (i < len && s[i] >= '0' && s[i] <= '9' && digits < 4) {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			digits++;
+			i++;
+		}
+		/* "010" is octal to inet_aton and decimal to others: refuse */
+		if (digits == 0 || digits > 3 || v > 255 ||
+		    (digits > 1 && s[i - digits] == '0'))
+			return -EINVAL;
+		a = a << 8 | v;
+		if (++octets < 4) {
+			if (i >= len || s[i] != '.')
+				return -EINVAL;
+			i++;
+		}
+	}
+	if (i != len)
+		return -EINVAL;
+	*addr = a;
+	return 0;
+}
+
+static int parse_v6(const char *s, size_t len, u128 *addr)
+{
+	unsigned char b[16];
+	char tmp[INET6_ADDRSTRLEN + 8];
+	u128 a = 0;
+	int i;
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	if (inet_pton(AF_INET6, tmp, b) != 1)
+		return -EINVAL;
+	for (i = 0; i < 16; i++)
+		a = a << 8 | b[i];
+	*addr = a;
+	return 0;
+}
+
+int cidr_parse_addr(const char *s, size_t len, int *family, u128 *addr)
+{
+	u128 a;
+
+	if (memchr(s, ':', len)) {
+		if (parse_v6(s, len, &a))
+			return -EINVAL;
+		*family = 6;
+	} else {
+		if (parse_v4(s, len, &a))
+			return -EINVAL;
+		*family = 4;
+	}
+	*addr = a;
+	return 0;
+}
+
+static u128 host_mask(int family, unsigned len)
+{
+	unsigned host = cidr_bits(family) - len;
+
+	return host == 128 ? ~(u128)0 : ((u128)1 << host) - 1;
+}
+
+int cidr_parse(const char *s, size_t len, bool allow_bare, struct cidr *out)
+{
+	const char *slash = memchr(s, '/', len);
+	size_t alen = slash ? (size_t)(slash - s) : len;
+	uint64_t plen;
+	int family;
+	u128 a;
+
+	if (cidr_parse_addr(s, alen, &family, &a))
+		return -EINVAL;
+	if (slash) {
+		const char *p = slash + 1;
+		size_t n = len - alen - 1;
+
+		/* "/08" and "/+8" are not prefix lengths anyone writes */
+		if (n == 0 || n > 3 || (n > 1 && p[0] == '0'))
+			return -EINVAL;
+		plen = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] < '0' || p[i] > '9')
+				return -EINVAL;
+			plen = plen * 10 + (uint64_t)(p[i] - '0');
+		}
+		if (plen > cidr_bits(family))
+			return -EINVAL;
+	} else if (allow_bare) {
+		plen = cidr_bits(family);
+	} else {
+		return -EINVAL;
+	}
+	if (a & host_mask(family, (unsigned)plen))
+		return -EINVAL;
+	out->addr = a;
+	out->len = (uint8_t)plen;
+	out->family = (uint8_t)family;
+	return 0;
+}
+
+char *cidr_format_addr(int family, u128 addr, char *buf)
+{
+	unsigned char b[16];
+	int i;
+
+	if (family == 4) {
+		uint32_t a = (uint32_t)addr;
+		char *p = buf;
+
+		for (i = 3; i >= 0; i--) {
+			unsigned v = (a >> (i * 8)) & 255;
+
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			if (i)
+				*p++ = '.';
+		}
+		*p = '\0';
+		return buf;
+	}
+	for (i = 15; i >= 0; i--) {
+		b[i] = (unsigned char)addr;
+		addr >>= 8;
+	}
+	if (!inet_ntop(AF_INET6, b, buf, CIDR_STRLEN))
+		buf[0] = '\0';
+	return buf;
+}
+
+char *cidr_format(const struct cidr *c, char *buf)
+{
+	size_t n;
+
+	cidr_format_addr(c->family, c->addr, buf);
+	n = strlen(buf);
+	buf[n++] = '/';
+	if (c->len >= 100)
+		buf[n++] = (char)('0' + c->len / 100);
+	if (c->len >= 10)
+		buf[n++] = (char)('0' + c->len / 10 % 10);
+	buf[n++] = (char)('0' + c->len % 10);
+	buf[n] = '\0';
+	return buf;
+}
+
+void cidr_to_range(const struct cidr *c, u128 *lo, u128 *hi)
+{
+	*lo = c->addr;
+	*hi = c->addr | host_mask(c->family, c->len);
+}
+
+/* Number of trailing zero bits of x, counting at most bits. */
+static unsigned ctz128(u128 x, unsigned bits)
+{
+	uint64_t l = (uint64_t)x, h = (uint64_t)(x >> 64);
+	unsigned n;
+
+	if (l)
+		n = (unsigned)__builtin_ctzll(l);
+	else if (h)
+		n = 64 + (unsigned)__builtin_ctzll(h);
+	else
+		n = 128;
+	return n < bits ? n : bits;
+}
+
+/* floor(log2(x)) for x > 0. */
+static unsigned log2_128(u128 x)
+{
+	uint64_t h = (uint64_t)(x >> 64);
+
+	if (h)
+		return 127 - (unsigned)__builtin_clzll(h);
+	return 63 - (unsigned)__builtin_clzll((uint64_t)x);
+}
+
+size_t cidr_from_range(int family, u128 lo, u128 hi, struct cidr *out,
+		       size_t max)
+{
+	unsigned bits = cidr_bits(family);
+	size_t n = 0;
+
+	for (;;) {
+		u128 span = hi - lo;	/* block size - 1 may be 2^128 - 1 */
+		unsigned k = ctz128(lo, bits), ks;
+
+		ks = span == ~(u128)0 ? 128 : log2_128(span + 1);
+		if (ks < k)
+			k = ks;
+		if (n < max) {
+			out[n].addr = lo;
+			out[n].len = (uint8_t)(bits - k);
+			out[n].family = (uint8_t)family;
+		}
+		n++;
+		if (k == 128 || lo + (((u128)1 << k) - 1) == hi)
+			return n;
+		lo += (u128)1 << k;
+	}
+}
+
+void rangeset_init(struct rangeset *s, int family)
+{
+	s->v = NULL;
+	s->n = 0;
+	s->cap = 0;
+	s->family = (uint8_t)family;
+}
+
+void rangeset_free(struct rangeset *s)
+{
+	if (!s)
+		return;
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+	s->cap = 0;
+}
+
+void rangeset_clear(struct rangeset *s)
+{
+	s->n = 0;
+}
+
+void rangeset_add(struct rangeset *s, u128 lo, u128 hi, uint32_t tag)
+{
+	if (s->n == s->cap)
+		s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n].lo = lo;
+	s->v[s->n].hi = hi;
+	s->v[s->n].tag = tag;
+	s->n++;
+}
+
+void rangeset_add_cidr(struct rangeset *s, const struct cidr *c, uint32_t tag)
+{
+	u128 lo, hi;
+
+	cidr_to_range(c, &lo, &hi);
+	rangeset_add(s, lo, hi, tag);
+}
+
+void rangeset_move(struct rangeset *dst, struct rangeset *src)
+{
+	rangeset_free(dst);
+	*dst = *src;
+	src->v = NULL;
+	src->n = 0;
+	src->cap = 0;
+}
+
+void rangeset_copy(struct rangeset *dst, const struct rangeset *src)
+{
+	rangeset_free(dst);
+	rangeset_init(dst, src->family);
+	if (!src->n)
+		return;
+	dst->v = xreallocarray(NULL, src->n, sizeof(*dst->v));
+	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	dst->n = dst->cap = src->n;
+}
+
+int range_cmp(const struct range *a, const struct range *b)
+{
+	if (a->tag != b->tag)
+		return a->tag < b->tag ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	return 0;
+}
+
+static int range_qcmp(const void *a, const void *b)
+{
+	return range_cmp(a, b);
+}
+
+static bool sorted(const struct range *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (range_cmp(&v[i - 1], &v[i]) > 0)
+			return false;
+	return true;
+}
+
+/* Merge in place a set already sorted by (tag, lo). */
+static void merge_sorted(struct rangeset *s)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct range *cur = &s->v[i];
+
+		if (o) {
+			struct range *last = &s->v[o - 1];
+
+			/* overlapping or adjacent (guard hi + 1 overflow) */
+			if (last->tag == cur->tag &&
+			    (last->hi == cidr_max(s->family) ||
+			     cur->lo <= last->hi + 1)) {
+				if (cur->hi > last->hi)
+					last->hi = cur->hi;
+				continue;
+			}
+		}
+		s->v[o++] = *cur;
+	}
+	s->n = o;
+}
+
+void rangeset_normalize(struct rangeset *s)
+{
+	if (s->n > 1 && !sorted(s->v, s->n))
+		qsort(s->v, s->n, sizeof(*s->v), range_qcmp);
+	merge_sorted(s);
+}
+
+bool rangeset_is_normal(const struct rangeset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct range *c = &s->v[i], *p = i ? &s->v[i - 1] : NULL;
+
+		if (c->lo > c->hi || c->hi > cidr_max(s->family))
+			return false;
+		if (!p || p->tag < c->tag)
+			continue;
+		if (p->tag > c->tag || p->hi == cidr_max(s->family) ||
+		    c->lo <= p->hi + 1)
+			return false;
+	}
+	return true;
+}
+
+void rangeset_flatten(struct rangeset *s, uint32_t t)
+{
+	for (size_t i = 0; i < s->n; i++)
+		s->v[i].tag = t;
+	rangeset_normalize(s);
+}
+
+void rangeset_filter_tags(struct rangeset *s, const uint32_t *tags, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (s->v[i].tag == tags[j]) {
+				s->v[o++] = s->v[i];
+				break;
+			}
+		}
+	}
+	s->n = o;
+}
+
+void rangeset_union(const struct rangeset *a, const struct rangeset *b,
+		    struct rangeset *out)
+{
+	rangeset_init(out, a->family);
+	out->v = xreallocarray(NULL, a->n + b->n + 1, sizeof(*out->v));
+	out->cap = a->n + b->n + 1;
+	memcpy(out->v, a->v, a->n * sizeof(*a->v));
+	memcpy(out->v + a->n, b->v, b->n * sizeof(*b->v));
+	out->n = a->n + b->n;
+	rangeset_normalize(out);
+}
+
+/*
+ * Sweep one tag run a[0..n) against b: emit the parts inside b (keep_in) or
+ * outside b.  Both are sorted and non-overlapping, so one pass suffices.
+ */
+static void sweep_run(const struct range *a, size_t n, const struct rangeset *b,
+		      bool keep_in, struct rangeset *out)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		u128 lo = a[i].lo, hi = a[i].hi;
+		uint32_t tag = a[i].tag;
+		bool done = false;
+
+		while (j < b->n && b->v[j].hi < lo)
+			j++;
+		for (size_t k = j; k < b->n && b->v[k].lo <= hi && !done; k++) {
+			const struct range *r = &b->v[k];
+
+			if (r->lo > lo && !keep_in)
+				rangeset_add(out, lo, r->lo - 1, tag);
+			if (keep_in)
+				rangeset_add(out, r->lo > lo ? r->lo : lo,
+					     r->hi < hi ? r->hi : hi, tag);
+			if (r->hi >= hi)
+				done = true;
+			else
+				lo = r->hi + 1;
+		}
+		if (!done && !keep_in)
+			rangeset_add(out, lo, hi, tag);
+	}
+}
+
+static void sweep(const struct rangeset *a, const struct rangeset *b,
+		  bool keep_in, struct rangeset *out)
+{
+	size_t i = 0;
+
+	rangeset_init(out, a->family);
+	while (i < a->n) {
+		size_t j = i;
+
+		while (j < a->n && a->v[j].tag == a->v[i].tag)
+			j++;
+		sweep_run(a->v + i, j - i, b, keep_in, out);
+		i = j;
+	}
+}
+
+void rangeset_intersect(const struct rangeset *a, const struct rangeset *b,
+			struct rangeset *out)
+{
+	sweep(a, b, true, out);
+}
+
+void rangeset_subtract(const struct rangeset *a, const struct rangeset *b,
+		       struct rangeset *out)
+{
+	sweep(a, b, false, out);
+}
+
+void rangeset_diff(const struct rangeset *old, const struct rangeset *new,
+		   struct rangeset *removed, struct rangeset *added)
+{
+	size_t i = 0, j = 0;
+
+	rangeset_init(removed, old->family);
+	rangeset_init(added, new->family);
+	while (i < old->n || j < new->n) {
+		int c;
+
+		if (i == old->n)
+			c = 1;
+		else if (j == new->n)
+			c = -1;
+		else
+			c = range_cmp(&old->v[i], &new->v[j]);
+		if (c == 0) {
+			i++;
+			j++;
+		} else if (c < 0) {
+			rangeset_add(removed, old->v[i].lo, old->v[i].hi,
+				     old->v[i].tag);
+			i++;
+		} else {
+			rangeset_add(added, new->v[j].lo, new->v[j].hi,
+				     new->v[j].tag);
+			j++;
+		}
+	}
+}
+
+u128 rangeset_count(const struct rangeset *s)
+{
+	u128 total = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		u128 n = s->v[i].hi - s->v[i].lo;	/* size - 1 */
+
+		if (n == ~(u128)0 || __builtin_add_overflow(total, n, &total) ||
+		    __builtin_add_overflow(total, 1, &total))
+			return ~(u128)0;
+	}
+	return total;
+}
+
+const struct range *rangeset_lookup(const struct rangeset *s, u128 addr)
+{
+	size_t i = 0;
+
+	while (i < s->n) {
+		size_t lo = i, hi = i, end = i;
+
+		while (end < s->n && s->v[end].tag == s->v[i].tag)
+			end++;
+		/* binary search for the last range with lo <= addr */
+		hi = end;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (s->v[mid].lo <= addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo > i && s->v[lo - 1].hi >= addr)
+			return &s->v[lo - 1];
+		i = end;
+	}
+	return NULL;
+}

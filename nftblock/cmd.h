@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd.h - the subcommands (one cmd_*.c file each) and their shared helpers.
+ *
+ * A command returns a sysexits(3) code; only main() exits.
+ */
+#ifndef NFTBLOCK_CMD_H
+#define NFTBLOCK_CMD_H
+
+#include <stdio.h>
+#include <sysexits.h>
+
+#include "parse.h"
+
+int cmd_feed_cidrs(int argc, char **argv);
+
+/* Print the one-line usage of every command to f. */
+void usage(FILE *f);
+
+/*
+ * Parse FILE arguments of format fmt into ctx: files are read with a size
+ * cap, gunzipped when compressed, and a CIDR list argument "CC=path" tags its
+ * ranges with country CC.  GeoLite2 locations files are parsed before blocks
+ * files.  Returns 0, EX_DATAERR after printing "file:line: reason", or
+ * EX_NOINPUT / EX_USAGE after printing why.
+ */
+int cmd_parse_files(struct parse_ctx *ctx, enum feed_format fmt, char **files,
+		    int nfiles);
+
+/* Parse a country code argument ("cn", "CN", "eu"); returns 0 or -EINVAL. */
+int cmd_parse_country(const char *arg, uint32_t *tag);
+
+#endif

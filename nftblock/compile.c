@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * compile.c - per-country merge, never-block removal and overlap resolution.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/*
+ * Never blocked for any country: the IANA special-purpose registries
+ * (RFC 6890 and successors) that are not globally reachable, plus multicast
+ * and the reserved 240/4.  Feeds do label some of these (geo-whois maps
+ * 192.168/16 to AU), and a country rule must never cut a LAN off.
+ */
+static const char *const neverblock4[] = {
+	"0.0.0.0/8",		/* "this network", RFC 791 */
+	"10.0.0.0/8",		/* private, RFC 1918 */
+	"100.64.0.0/10",	/* shared address space (CGNAT), RFC 6598 */
+	"127.0.0.0/8",		/* loopback, RFC 1122 */
+	"169.254.0.0/16",	/* link-local, RFC 3927 */
+	"172.16.0.0/12",	/* private, RFC 1918 */
+	"192.0.0.0/24",		/* IETF protocol assignments, RFC 6890 */
+	"192.0.2.0/24",		/* TEST-NET-1, RFC 5737 */
+	"192.88.99.0/24",	/* deprecated 6to4 relay anycast, RFC 7526 */
+	"192.168.0.0/16",	/* private, RFC 1918 */
+	"198.18.0.0/15",	/* benchmarking, RFC 2544 */
+	"198.51.100.0/24",	/* TEST-NET-2, RFC 5737 */
+	"203.0.113.0/24",	/* TEST-NET-3, RFC 5737 */
+	"224.0.0.0/4",		/* multicast, RFC 5771 */
+	"240.0.0.0/4",		/* reserved and limited broadcast, RFC 1112 */
+};
+
+static const char *const neverblock6[] = {
+	"::/128",		/* unspecified, RFC 4291 */
+	"::1/128",		/* loopback, RFC 4291 */
+	"::ffff:0:0/96",	/* IPv4-mapped, RFC 4291 */
+	"64:ff9b::/96",		/* NAT64 well-known prefix, RFC 6052 */
+	"64:ff9b:1::/48",	/* local-use NAT64, RFC 8215 */
+	"100::/64",		/* discard-only, RFC 6666 */
+	"2001::/23",		/* IETF protocol assignments, RFC 2928 */
+	"2001:db8::/32",	/* documentation, RFC 3849 */
+	"2002::/16",		/* 6to4, RFC 3056: carries IPv4 */
+	"3fff::/20",		/* documentation, RFC 9637 */
+	"5f00::/16",		/* SRv6 SIDs, RFC 9602 */
+	"fc00::/7",		/* unique local, RFC 4193 */
+	"fe80::/10",		/* link-local, RFC 4291 */
+	"ff00::/8",		/* multicast, RFC 4291 */
+};
+
+void compile_neverblock(int family, struct rangeset *out)
+{
+	const char *const *list = family == 4 ? neverblock4 : neverblock6;
+	size_t n = family == 4 ? sizeof(neverblock4) / sizeof(*neverblock4) :
+				 sizeof(neverblock6) / sizeof(*neverblock6);
+	struct cidr c;
+
+	rangeset_init(out, family);
+	for (size_t i = 0; i < n; i++) {
+		if (cidr_parse(list[i], strlen(list[i]), false, &c))
+			abort();	/* a typo in the table above */
+		rangeset_add_cidr(out, &c, 0);
+	}
+	rangeset_normalize(out);
+}
+
+static int lo_qcmp(const void *pa, const void *pb)
+{
+	const struct range *a = pa, *b = pb;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return a->tag < b->tag ? -1 : a->tag > b->tag;
+}
+
+/* Does range a beat range b for an address both hold? */
+static bool wins(const struct range *a, const struct range *b)
+{
+	u128 wa = a->hi - a->lo, wb = b->hi - b->lo;
+
+	return wa != wb ? wa < wb : a->tag < b->tag;
+}
+
+struct sweep {
+	struct range *act;	/* ranges holding the current position */
+	size_t nact, cap;
+};
+
+static const struct range *winner(const struct sweep *sw)
+{
+	const struct range *w = &sw->act[0];
+
+	for (size_t k = 1; k < sw->nact; k++)
+		if (wins(&sw->act[k], w))
+			w = &sw->act[k];
+	return w;
+}
+
+/* Drop active ranges that end before pos (pos > their hi). */
+static void expire(struct sweep *sw, u128 pos)
+{
+	size_t o = 0;
+
+	for (size_t k = 0; k < sw->nact; k++)
+		if (sw->act[k].hi >= pos)
+			sw->act[o++] = sw->act[k];
+	sw->nact = o;
+}
+
+void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
+			      struct compile_report *rep)
+{
+	struct sweep sw = { NULL, 0, 0 };
+	struct range *v;
+	size_t i = 0, n = in->n;
+	u128 pos = 0;
+
+	rangeset_init(out, in->family);
+	v = xreallocarray(NULL, n + 1, sizeof(*v));
+	memcpy(v, in->v, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), lo_qcmp);
+	while (i < n || sw.nact) {
+		u128 next;
+		const struct range *w;
+
+		if (!sw.nact)
+			pos = v[i].lo;
+		while (i < n && v[i].lo == pos) {
+			sw.act = xgrow(sw.act, &sw.cap, sw.nact + 1,
+				       sizeof(*sw.act));
+			sw.act[sw.nact++] = v[i++];
+		}
+		/* the segment ends before the next start or at the first end */
+		next = i < n ? v[i].lo - 1 : cidr_max(in->family);
+		for (size_t k = 0; k < sw.nact; k++)
+			if (sw.act[k].hi < next)
+				next = sw.act[k].hi;
+		w = winner(&sw);
+		rangeset_add(out, pos, next, w->tag);
+		if (sw.nact > 1 && rep) {
+			rep->overlaps++;
+			rep->overlap_addrs += next - pos + 1;
+		}
+		if (next == cidr_max(in->family))
+			break;
+		pos = next + 1;
+		expire(&sw, pos);
+	}
+	free(sw.act);
+	free(v);
+	rangeset_normalize(out);
+}
+
+void compile_family(const struct rangeset *in, const struct ccset *want,
+		    struct rangeset *out, struct compile_report *rep)
+{
+	struct compile_report local;
+	struct rangeset sel, nb, clean, inside;
+
+	if (!rep)
+		rep = &local;
+	memset(rep, 0, sizeof(*rep));
+	rangeset_init(&sel, in->family);
+	rangeset_copy(&sel, in);
+	if (want) {
+		size_t o = 0;
+
+		for (size_t i = 0; i < sel.n; i++)
+			if (ccset_has(want, sel.v[i].tag))
+				sel.v[o++] = sel.v[i];
+		sel.n = o;
+	}
+	rangeset_normalize(&sel);
+	compile_neverblock(in->family, &nb);
+	rangeset_intersect(&sel, &nb, &inside);
+	if (inside.n) {
+		rep->bogon_ranges = inside.n;
+		rep->bogon_addrs = rangeset_count(&inside);
+		rep->bogon_first_cc = inside.v[0].tag;
+	}
+	rangeset_subtract(&sel, &nb, &clean);
+	compile_resolve_overlaps(&clean, out, rep);
+	rangeset_free(&sel);
+	rangeset_free(&nb);
+	rangeset_free(&clean);
+	rangeset_free(&inside);
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - command dispatch.  Commands are matched exactly by name.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "defs.h"
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("nftblock %s\n", NFTBLOCK_VERSION);
+	return EX_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return EX_OK;
+}
+
+static const struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *args;
+	const char *summary;
+} cmds[] = {
+	{ "feed-cidrs", cmd_feed_cidrs,
+	  "--format FMT [--family 4|6] [--country CC]... FILE...",
+	  "print a feed's aggregated prefixes" },
+	{ "version", cmd_version, "", "print the version" },
+	{ "help", cmd_help, "", "show this help" },
+};
+
+void usage(FILE *f)
+{
+	fprintf(f, "Usage: nftblock COMMAND [OPTIONS]\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-11s %s\n  %-11s   %s\n", cmds[i].name,
+			cmds[i].args, "", cmds[i].summary);
+	fprintf(f, "\nFormats: cidr rir csv ip2location torgeoip maxmind\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "nftblock: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EX_USAGE;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* util.h - checked number parsing, bounded file reading, small text helpers. */
+#ifndef NFTBLOCK_UTIL_H
+#define NFTBLOCK_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "defs.h"
+
+/*
+ * Parse the decimal number s[0..len) into *out.  Only digits are accepted
+ * (no sign, no spaces, not empty); leading zeros are allowed.  Returns 0, or
+ * -EINVAL for bad text, -ERANGE above max.  *out is written only on success.
+ */
+int util_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+/* Same for a 128-bit value (IP2Location writes IPv6 addresses as decimals). */
+int util_parse_u128(const char *s, size_t len, u128 max, u128 *out);
+
+/*
+ * Read a whole regular file into a fresh buffer (NUL-terminated, not counted
+ * in *len).  Opened with O_CLOEXEC|O_NOFOLLOW unless follow is set (command
+ * line arguments may be symlinks).  Returns 0, -EFBIG when the file exceeds
+ * max bytes, or -errno.  The caller frees *buf.
+ */
+int util_read_file(const char *path, size_t max, bool follow, char **buf,
+		   size_t *len);
+
+/* Split off the next line of buf[*pos..len): returns its start and sets
+ * *linelen (without "\n" or "\r\n"); NULL at the end.  */
+const char *util_next_line(const char *buf, size_t len, size_t *pos,
+			   size_t *linelen);
+
+/* Trim spaces and tabs at both ends of s[0..*len). Returns the new start. */
+const char *util_trim(const char *s, size_t *len);
+
+/* True when s[0..len) equals the NUL-terminated word w. */
+bool util_eq(const char *s, size_t len, const char *w);
+
+/* ASCII case-insensitive version of util_eq. */
+bool util_eq_nocase(const char *s, size_t len, const char *w);
+
+#endif
