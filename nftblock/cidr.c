@@ -118,7 +118,7 @@ int cidr_parse(const char *s, size_t len, bool allow_bare, struct cidr *out)
 		return -EINVAL;
 	}
 	if (a & host_mask(family, (unsigned)plen))
-		return -EINVAL;
+		return -ERANGE;
 	out->addr = a;
 	out->len = (uint8_t)plen;
 	out->family = (uint8_t)family;

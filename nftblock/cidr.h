@@ -59,8 +59,9 @@ int cidr_parse_addr(const char *s, size_t len, int *family, u128 *addr);
 
 /*
  * Parse "addr/len", or a bare address as a host prefix when allow_bare is
- * set.  Host bits set under the mask are an error (-EINVAL), not silently
- * cleared.  Returns 0 or -EINVAL; *out untouched on error.
+ * set.  Host bits set under the mask are an error, not silently cleared.
+ * Returns 0, -EINVAL for bad text, or -ERANGE when host bits are set
+ * ("164.146.0.0/13"); *out untouched on error.
  */
 int cidr_parse(const char *s, size_t len, bool allow_bare, struct cidr *out);
 

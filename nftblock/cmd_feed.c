@@ -14,6 +14,10 @@
 #include "compile.h"
 #include "log.h"
 
+/* Lists given without a country (FMT_CIDR, no CC=) carry this tag inside
+ * feed-cidrs so that compile keeps them; ZZ is never a feed's country. */
+#define UNTAGGED	CC_TAG('Z', 'Z')
+
 static void print_set(const struct rangeset *s, FILE *f)
 {
 	struct cidr c[MAX_CIDRS_PER_RANGE];
@@ -35,9 +39,10 @@ static void report(const char *fam, const struct compile_report *rep)
 	char cc[3];
 
 	if (rep->bogon_ranges)
-		log_warn("IPv%s: removed %zu special-purpose range(s) labelled "
-			 "as a country (first: %s)", fam, rep->bogon_ranges,
-			 cc_format(rep->bogon_first_cc, cc));
+		log_warn("IPv%s: removed %zu special-purpose range(s) from the "
+			 "feed (first in: %s)", fam, rep->bogon_ranges,
+			 rep->bogon_first_cc == UNTAGGED ? "a list without "
+			 "country" : cc_format(rep->bogon_first_cc, cc));
 	if (rep->overlaps)
 		log_warn("IPv%s: %zu range(s) claimed by several countries, "
 			 "given to the most specific claim", fam, rep->overlaps);
@@ -108,7 +113,6 @@ int cmd_feed_cidrs(int argc, char **argv)
 
 	parse_ctx_init(&ctx, NULL);
 	ctx.families = families;
-	/* an untagged CIDR list is kept whatever --country says */
 	ret = cmd_parse_files(&ctx, fmt, argv + optind, argc - optind);
 	if (ret)
 		goto out;
@@ -118,8 +122,8 @@ int cmd_feed_cidrs(int argc, char **argv)
 		/* untagged (tag 0) lists: keep them alongside the countries */
 		for (size_t i = 0; i < ctx.out[f].n; i++)
 			if (ctx.out[f].v[i].tag == 0)
-				ctx.out[f].v[i].tag = CC_TAG('Z', 'Z');
-		ccset_add(&want, CC_TAG('Z', 'Z'));
+				ctx.out[f].v[i].tag = UNTAGGED;
+		ccset_add(&want, UNTAGGED);
 		compile_family(&ctx.out[f], &want, &map, &rep);
 		report(f ? "6" : "4", &rep);
 		rangeset_flatten(&map, 0);

@@ -158,13 +158,18 @@ void compile_family(const struct rangeset *in, const struct ccset *want,
 {
 	struct compile_report local;
 	struct rangeset sel, nb, clean, inside;
+	struct ccset all;
 
 	if (!rep)
 		rep = &local;
+	if (!want) {
+		ccset_init(&all, true);
+		want = &all;
+	}
 	memset(rep, 0, sizeof(*rep));
 	rangeset_init(&sel, in->family);
 	rangeset_copy(&sel, in);
-	if (want) {
+	{
 		size_t o = 0;
 
 		for (size_t i = 0; i < sel.n; i++)

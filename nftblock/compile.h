@@ -34,7 +34,7 @@ void compile_neverblock(int family, struct rangeset *out);
 /*
  * Build the map of one family from in (any order, tags are countries) into
  * out (normal, no overlaps across tags).  Only countries in want are kept
- * (NULL: all countries).  rep is zeroed first and filled; may be NULL.
+ * (NULL: all countries, the regions EU and AP excluded).  rep is zeroed first and filled; may be NULL.
  * in is left unchanged.
  */
 void compile_family(const struct rangeset *in, const struct ccset *want,

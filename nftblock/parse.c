@@ -134,6 +134,7 @@ static int cidr_line(struct parse_ctx *ctx, const char *line, size_t len,
 	const char *end = line;
 	struct cidr c;
 	u128 lo, hi;
+	int ret;
 
 	(void)arg;
 	/* the prefix, then optionally white space and a "#" comment */
@@ -147,8 +148,11 @@ static int cidr_line(struct parse_ctx *ctx, const char *line, size_t len,
 			return parse_fail(ctx, "trailing text after prefix",
 					  line, len);
 	}
-	if (cidr_parse(line, (size_t)(end - line), true, &c))
-		return parse_fail(ctx, "not a valid prefix", line,
+	ret = cidr_parse(line, (size_t)(end - line), true, &c);
+	if (ret)
+		return parse_fail(ctx, ret == -ERANGE ?
+				  "host bits set under the prefix length" :
+				  "not a valid prefix", line,
 				  (size_t)(end - line));
 	cidr_to_range(&c, &lo, &hi);
 	parse_keep(ctx, c.family, lo, hi, ctx->cc);

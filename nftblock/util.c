@@ -66,18 +66,14 @@ static int read_fd(int fd, size_t max, char **buf, size_t *len)
 		return -EINVAL;
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
 		return -EFBIG;
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	/* +2: room for the NUL and one byte to see a file that grew */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 65536;
 	p = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
 
-		if (n + 1 >= cap) {
-			if (cap > max) {
-				free(p);
-				return -EFBIG;
-			}
+		if (n + 1 >= cap)
 			p = xgrow(p, &cap, cap + 1, 1);
-		}
 		r = read(fd, p + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -33,6 +33,16 @@ static inline struct cidr test_cidr(const char *s)
 	return c;
 }
 
+/* Two sets hold the same ranges in the same order (padding ignored). */
+static inline void assert_sets_equal(const struct rangeset *a,
+				     const struct rangeset *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		if (range_cmp(&a->v[i], &b->v[i]))
+			fail_msg("sets differ at element %zu", i);
+}
+
 /* The directory holding the test fixtures (tests/fixtures). */
 #ifndef FIXTURES
 #define FIXTURES "tests/fixtures"
