@@ -72,6 +72,8 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/nftblock/feeds
 	install -m 0755 nftblock/nftblock $(DESTDIR)$(BINDIR)/nftblock
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 nftblock/nftblock.8 $(DESTDIR)$(MANDIR)/man8/
 	for f in feeds/*.feed; do [ -e "$$f" ] || continue; \
 		install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/nftblock/feeds/; done
 
