@@ -12,24 +12,12 @@
 
 int util_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	u128 v;
+	int ret = util_parse_u128(s, len, max, &v);
 
-	if (len == 0 || len > 40)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-
-		if (d > 9)
-			return -EINVAL;
-		if (__builtin_mul_overflow(v, 10, &v) ||
-		    __builtin_add_overflow(v, d, &v))
-			return -ERANGE;
-	}
-	if (v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
+	if (!ret)
+		*out = (uint64_t)v;
+	return ret;
 }
 
 int util_parse_u128(const char *s, size_t len, u128 max, u128 *out)
