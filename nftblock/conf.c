@@ -785,8 +785,9 @@ static int check_feed(const struct conf_feed *f, char *err, size_t errlen)
 	ret = f->url ? check_urls(f, f->url, cc, err, errlen) : 0;
 	if (!ret && f->url6)
 		ret = check_urls(f, f->url6, cc, err, errlen);
-	/* "{url}.md5": beside the data file, same scheme */
-	if (!ret && f->checksum && strncmp(f->checksum, "{url}", 5))
+	/* "{url}.md5", "{dir}MD5SUM": beside the data file, same scheme */
+	if (!ret && f->checksum && strncmp(f->checksum, "{url}", 5) &&
+	    strncmp(f->checksum, "{dir}", 5))
 		ret = check_urls(f, f->checksum, false, err, errlen);
 	return ret;
 }

@@ -15,6 +15,14 @@
 #define NFTBLOCK_VERSION	"0.1.0"
 #endif
 
+/* Where the feed catalogue and the configuration live (set by make). */
+#ifndef NFTBLOCK_DATADIR
+#define NFTBLOCK_DATADIR	"/usr/share"
+#endif
+#ifndef NFTBLOCK_SYSCONFDIR
+#define NFTBLOCK_SYSCONFDIR	"/etc"
+#endif
+
 /* Addresses of both families are held as 128-bit unsigned integers. */
 typedef unsigned __int128 u128;
 
