@@ -12,13 +12,14 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
 
-PKGS := libnftnl libmnl libcurl zlib
+PKGS := libnftnl libmnl libcurl zlib libcrypto libarchive
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -O2 -g $(WARN)
-BASE_CPPFLAGS := -D_GNU_SOURCE -DNFTBLOCK_VERSION='"$(VERSION)"' -Inftblock
+BASE_CPPFLAGS := -D_GNU_SOURCE -DNFTBLOCK_VERSION='"$(VERSION)"' -Inftblock \
+	-DNFTBLOCK_DATADIR='"$(DATADIR)"' -DNFTBLOCK_SYSCONFDIR='"$(SYSCONFDIR)"'
 override CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
 override CPPFLAGS := $(BASE_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS)
 LDLIBS += $(PKG_LIBS)

@@ -13,6 +13,17 @@
 #include "parse.h"
 
 int cmd_feed_cidrs(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+
+struct conf;
+/*
+ * Load the configuration into c: path alone when given (--config), else
+ * SYSCONFDIR/nftblock/nftblock.conf then conf.d/ *.conf in name order; then
+ * the feed catalogue from feeds_dir, or the config's feeds-dir, or
+ * DATADIR/nftblock/feeds and SYSCONFDIR/nftblock/feeds.d.  Returns 0, or
+ * EX_CONFIG after printing "file:line: reason" (c is then freed).
+ */
+int cmd_load_config(const char *path, const char *feeds_dir, struct conf *c);
 
 /* Print the one-line usage of every command to f. */
 void usage(FILE *f);

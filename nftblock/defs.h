@@ -15,6 +15,14 @@
 #define NFTBLOCK_VERSION	"0.1.0"
 #endif
 
+/* Where the feed catalogue and the configuration live (set by make). */
+#ifndef NFTBLOCK_DATADIR
+#define NFTBLOCK_DATADIR	"/usr/share"
+#endif
+#ifndef NFTBLOCK_SYSCONFDIR
+#define NFTBLOCK_SYSCONFDIR	"/etc"
+#endif
+
 /* Addresses of both families are held as 128-bit unsigned integers. */
 typedef unsigned __int128 u128;
 
@@ -28,6 +36,31 @@ typedef unsigned __int128 u128;
 #define MAX_GEONAMES		(1u << 20)	/* GeoLite2 locations has ~250 rows; bound the join table */
 #define MAX_ERR_BYTES		256u		/* one error message, already escaped */
 #define MAX_QUOTED_BYTES	48u		/* untrusted text quoted in a message is cut here */
+
+/* Configuration and feed catalogue (conf.c). */
+#define MAX_CONF_BYTES		(1u << 20)	/* a config file of 1 MiB is not hand-written */
+#define MAX_CONF_FILES		256u		/* conf.d and feeds.d entries read */
+#define MAX_CONF_FEEDS		128u		/* feed sections; the catalogue ships ~8 */
+#define MAX_CONF_GROUPS		32u		/* region:/continent: entries per list */
+#define MAX_CONF_PORTS		64u		/* exception ports */
+#define MAX_SOURCES		8u		/* sources: a primary and a few fallbacks */
+#define MAX_URL_BYTES		2048u		/* longer URLs are refused by most servers */
+#define MAX_FEED_URLS		8u		/* rir: five registries' files */
+#define MAX_GROW_PCT		100000u		/* max-grow above 1000x is no limit at all */
+
+/* Fetching (fetch.c).  Defaults; [nftblock] keys override them. */
+#define FETCH_CONNECT_TIMEOUT	20u		/* seconds to open a connection */
+#define FETCH_TIMEOUT		600u		/* seconds for a whole transfer: 60 MiB on a slow line */
+#define FETCH_LOW_SPEED_TIME	60u		/* seconds below FETCH_LOW_SPEED_BYTES: a stalled server */
+#define FETCH_LOW_SPEED_BYTES	64u		/* bytes per second */
+#define FETCH_RETRIES		2u		/* retries after a transient failure */
+#define FETCH_RETRY_DELAY_MS	5000u		/* first backoff; doubled per retry */
+#define FETCH_MAX_REDIRS	5L		/* mirrors redirect once or twice */
+#define MAX_FETCH_TIMEOUT	86400u		/* a timeout key above a day is a typo */
+#define MAX_HEADER_BYTES	512u		/* ETag / Last-Modified values kept */
+#define MAX_CHECKSUM_BYTES	(1u << 20)	/* MD5SUM files list ~250 countries */
+#define MAX_META_BYTES		4096u		/* cache metadata file */
+#define MAX_COUNTS_BYTES	(64u << 10)	/* cache per-country counts file */
 
 /* A country code packed into a tag: 'C' << 8 | 'N'.  0 means "no country". */
 #define CC_TAG(a, b)		((uint32_t)(unsigned char)(a) << 8 | (unsigned char)(b))

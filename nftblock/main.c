@@ -34,6 +34,8 @@ static const struct cmd {
 	{ "feed-cidrs", cmd_feed_cidrs,
 	  "--format FMT [--family 4|6] [--country CC]... FILE...",
 	  "print a feed's aggregated prefixes" },
+	{ "fetch", cmd_fetch, "[--config FILE] [--feeds-dir DIR] [--force]",
+	  "download and check the feeds, keep the last good copy" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * conf.h - the configuration contract (DESIGN.md) parsed from buffers.
+ *
+ * Pure: the caller reads the files (nftblock.conf, the conf.d files, the feed
+ * catalogue) and hands each one in with its name.  "[section]" headers,
+ * "key = value", "#" comments (at the start of a line or after white
+ * space).  A later value of a key replaces the earlier one, so conf.d files
+ * override nftblock.conf.  Unknown sections or keys and bad values are
+ * errors reported as "file:line: reason".
+ */
+#ifndef NFTBLOCK_CONF_H
+#define NFTBLOCK_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cc.h"
+#include "cidr.h"
+#include "defs.h"
+#include "parse.h"
+
+enum conf_direction {
+	DIR_NONE = 0,
+	DIR_IN = 1,
+	DIR_OUT = 2,
+	DIR_BOTH = DIR_IN | DIR_OUT,
+	DIR_FORWARD = 4,
+	DIR_ALL = DIR_BOTH | DIR_FORWARD,
+};
+
+enum feed_scope { SCOPE_UNSET, SCOPE_COUNTRY, SCOPE_WORLD };
+
+/* A countries list: plain codes in set, "region:X" / "continent:X" kept as
+ * written for the stages that expand them. */
+struct conf_countries {
+	struct ccset set;
+	bool any;		/* at least one code, region or continent */
+	char *groups[MAX_CONF_GROUPS];
+	size_t ngroups;
+	enum conf_direction direction;
+};
+
+struct conf_port {
+	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t lo, hi;
+};
+
+/* A [feed:NAME] section.  Unset strings are NULL, unset enums 0 / -1, so
+ * that a config section can override single keys of a shipped feed. */
+struct conf_feed {
+	char *name;
+	char *url;		/* white-space separated templates */
+	char *url6;
+	char *checksum;		/* URL template; "{url}" is the data URL */
+	char *licence;
+	char *attribution;
+	char *licence_key;	/* secret: never printed */
+	int format;		/* enum feed_format, -1: unset */
+	int insecure;		/* -1 unset, 0 no, 1 yes */
+	enum feed_scope scope;
+	char where[MAX_ERR_BYTES / 2];	/* "file:line" of its header */
+};
+
+struct conf {
+	char *sources[MAX_SOURCES];
+	size_t nsources;
+	char *cache_dir;
+	char *state_dir;
+	char *ca_file;		/* NULL: the system's bundle only */
+	char *feeds_dir;	/* NULL: the default catalogue path */
+	unsigned max_shrink;	/* percent, 0: off */
+	unsigned max_grow;	/* percent, 0: off */
+	/* fetch tuning (seconds unless said) */
+	unsigned connect_timeout;
+	unsigned timeout;
+	unsigned low_speed_time;
+	unsigned retries;
+	unsigned retry_delay_ms;
+	uint64_t max_feed_bytes;
+
+	struct conf_countries block;
+	struct conf_countries allow;
+	struct rangeset except[2];	/* [0] IPv4, [1] IPv6, normal */
+	struct conf_port ports[MAX_CONF_PORTS];
+	size_t nports;
+
+	struct conf_feed *feeds;
+	size_t nfeeds, feeds_cap;
+};
+
+/* Only [feed:NAME] sections are allowed (a catalogue file). */
+#define CONF_CATALOGUE	1u
+
+/* Set every default (DESIGN.md).  Free with conf_free(). */
+void conf_init(struct conf *c);
+/* Free everything c holds; accepts a zeroed or freed conf. */
+void conf_free(struct conf *c);
+
+/*
+ * Parse one file's text buf[0..len) named name into c, on top of what c
+ * already holds.  Returns 0, or -EINVAL with "name:line: reason" in
+ * err[errlen] (c may then hold part of the file: discard it).
+ */
+int conf_parse(struct conf *c, const char *name, const char *buf, size_t len,
+	       unsigned flags, char *err, size_t errlen);
+
+/* The feed section called name, or NULL. */
+struct conf_feed *conf_feed_find(const struct conf *c, const char *name);
+
+/*
+ * Fill the keys a configuration's [feed:NAME] sections leave unset from the
+ * catalogue's feed of the same name, and add catalogue feeds the
+ * configuration does not name.  cat is left unchanged.
+ */
+void conf_merge_catalogue(struct conf *c, const struct conf *cat);
+
+/*
+ * Check what only the whole configuration can tell: every source names a
+ * known feed with a URL and a format, URLs use an allowed scheme, a
+ * per-country feed has a country placeholder.  Returns 0 or -EINVAL with
+ * the reason (naming the feed and where it was defined) in err.
+ */
+int conf_check(const struct conf *c, char *err, size_t errlen);
+
+/* The scope a feed declares, or, unset, per-country when its URL holds a
+ * country placeholder and world otherwise. */
+enum feed_scope conf_feed_scope(const struct conf_feed *f);
+
+/* "https://", "file://" or (insecure) "http://": the scheme checks every
+ * URL template and fetch share.  Returns 0 or -EINVAL. */
+int conf_url_allowed(const char *url, bool insecure);
+
+#endif

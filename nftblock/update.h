@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * update.h - the fetch stage of the pipeline: download what the
+ * configuration needs, check it through the gates, keep the last good copy
+ * in the cache.  Changes no firewall state and needs no privileges.
+ *
+ * Work is done in units: a world feed is one unit for all the countries it
+ * is asked for; a per-country feed is one unit per country.  A unit is
+ * accepted or refused as a whole.  Sources are tried in order of
+ * preference: the countries of a refused unit go to the next source (a
+ * fallback).  The chosen source of every country is recorded in
+ * cache-dir/sources ("CC feed" lines) for the stages that follow.
+ */
+#ifndef NFTBLOCK_UPDATE_H
+#define NFTBLOCK_UPDATE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cc.h"
+#include "conf.h"
+
+#define UPDATE_SOURCES_FILE	"sources"
+
+struct update_result {
+	unsigned fetched;	/* units downloaded and accepted */
+	unsigned unchanged;	/* units whose files had not changed */
+	unsigned refused;	/* units refused (download or gates) */
+	unsigned fallbacks;	/* countries served by a later source */
+	unsigned stale;		/* countries left on older good data */
+	unsigned missing;	/* countries with no good data at all */
+};
+
+/*
+ * Run the fetch stage for the countries in want.  One line per unit goes
+ * to out ("NAME: fetched", "NAME: unchanged (304)"); refusals go to the
+ * log as "NAME: refused: cause".  force lifts the size gates only.
+ * Returns 0 when the stage ran (see res for how it went), -EAGAIN when
+ * another run holds the cache lock, or -errno when the cache cannot be
+ * used.
+ */
+int update_run(const struct conf *c, const struct ccset *want, bool force,
+	       FILE *out, struct update_result *res);
+
+#endif
