@@ -12,7 +12,8 @@ void log_set_level(enum log_level lvl)
 	log_level = lvl;
 }
 
-static void log_v(enum log_level lvl, const char *tag, const char *fmt,
+static void __attribute__((format(printf, 3, 0)))
+log_v(enum log_level lvl, const char *tag, const char *fmt,
 		  va_list ap)
 {
 	if (lvl > log_level)

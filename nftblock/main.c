@@ -44,8 +44,9 @@ void usage(FILE *f)
 {
 	fprintf(f, "Usage: nftblock COMMAND [OPTIONS]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-11s %s\n  %-11s   %s\n", cmds[i].name,
-			cmds[i].args, "", cmds[i].summary);
+		fprintf(f, "  %s%s%s\n      %s\n", cmds[i].name,
+			*cmds[i].args ? " " : "", cmds[i].args,
+			cmds[i].summary);
 	fprintf(f, "\nFormats: cidr rir csv ip2location torgeoip maxmind\n");
 }
 

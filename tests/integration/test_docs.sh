@@ -8,7 +8,7 @@ for m in nftblock/*.[58]; do
 	out=$(mandoc -Tlint -Wwarning "$m" 2>&1 | grep -v 'mandoc.db' || true)
 	[ -z "$out" ] || { echo "FAIL: $m: $out"; exit 1; }
 done
-cmds=$(./nftblock/nftblock help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' | sort -u)
+cmds=$(./nftblock/nftblock help | sed -n "s/^  \([a-z][a-z-]*\)\( .*\)\{0,1\}$/\1/p" | sort -u)
 man=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh/s/^\.Cm \([a-z][a-z-]*\).*/\1/p' nftblock/nftblock.8 | sort -u)
 [ "$cmds" = "$man" ] || { echo "FAIL: usage() has: $cmds"; echo "man SYNOPSIS has: $man"; exit 1; }
 for c in $cmds; do
