@@ -21,22 +21,13 @@ static int fetch_usage(FILE *f, int ret)
 	return ret;
 }
 
-/* The countries the configuration needs: block and allow lists. */
+/* The countries the configuration needs: block and allow lists, with
+ * their regions and continents expanded. */
 static void wanted(const struct conf *c, struct ccset *want)
 {
-	uint32_t tags[MAX_COUNTRIES];
-	size_t n;
-
 	ccset_init(want, false);
-	n = ccset_list(&c->block.set, tags);
-	for (size_t i = 0; i < n; i++)
-		ccset_add(want, tags[i]);
-	n = ccset_list(&c->allow.set, tags);
-	for (size_t i = 0; i < n; i++)
-		ccset_add(want, tags[i]);
-	if (c->block.ngroups || c->allow.ngroups)
-		log_warn("region: and continent: entries are not fetched yet; "
-			 "list their countries");
+	conf_countries_expand(&c->block, want);
+	conf_countries_expand(&c->allow, want);
 }
 
 static int exit_code(const struct update_result *r)

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "region.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -18,7 +19,7 @@
 #define MAX_CONF_WORDS		4096u		/* words in one list value */
 
 enum section { SEC_NONE, SEC_NFTBLOCK, SEC_BLOCK, SEC_ALLOW, SEC_EXCEPT,
-	       SEC_FEED };
+	       SEC_FEED, SEC_LOG };
 
 struct pstate {
 	struct conf *c;
@@ -73,6 +74,13 @@ void conf_init(struct conf *c)
 	c->allow.direction = DIR_IN;
 	rangeset_init(&c->except[0], 4);
 	rangeset_init(&c->except[1], 6);
+	rangeset_init(&c->block_addrs[0], 4);
+	rangeset_init(&c->block_addrs[1], 6);
+	c->log.prefix = xstrdup("nftblock: ");
+	c->log.rate = 10;
+	c->log.per = 60;
+	c->log.burst = 5;
+	c->log.level = 4;	/* warn, as nft's log statement */
 }
 
 static void feed_free(struct conf_feed *f)
@@ -109,6 +117,9 @@ void conf_free(struct conf *c)
 	groups_free(&c->allow);
 	rangeset_free(&c->except[0]);
 	rangeset_free(&c->except[1]);
+	rangeset_free(&c->block_addrs[0]);
+	rangeset_free(&c->block_addrs[1]);
+	free(c->log.prefix);
 	for (size_t i = 0; i < c->nfeeds; i++)
 		feed_free(&c->feeds[i]);
 	free(c->feeds);
@@ -235,21 +246,6 @@ static int set_sources(struct pstate *p, const char *v, size_t len)
 	return 0;
 }
 
-static bool group_ok(const char *w, size_t wl)
-{
-	static const char *const groups[] = {
-		"region:afrinic", "region:apnic", "region:arin",
-		"region:lacnic", "region:ripencc", "continent:AF",
-		"continent:AN", "continent:AS", "continent:EU", "continent:NA",
-		"continent:OC", "continent:SA",
-	};
-
-	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		if (util_eq_nocase(w, wl, groups[i]))
-			return true;
-	return false;
-}
-
 static int add_country_word(struct pstate *p, struct conf_countries *cs,
 			    const char *w, size_t wl)
 {
@@ -257,7 +253,7 @@ static int add_country_word(struct pstate *p, struct conf_countries *cs,
 	uint32_t tag;
 
 	if (memchr(w, ':', wl)) {
-		if (!group_ok(w, wl))
+		if (!region_known(w, wl))
 			return perr(p, "unknown region or continent '%s'",
 				    q(w, wl, b, sizeof(b)));
 		if (cs->ngroups == MAX_CONF_GROUPS)
@@ -317,27 +313,38 @@ static int set_direction(struct pstate *p, enum conf_direction *dst,
 		    q(v, len, b, sizeof(b)));
 }
 
-static int set_addresses(struct pstate *p, const char *v, size_t len)
+/* A list of addresses and prefixes into set[0] (IPv4) and set[1] (IPv6),
+ * replacing what they held. */
+static int set_addrlist(struct pstate *p, struct rangeset set[2],
+			bool no_default, const char *v, size_t len)
 {
-	struct conf *c = p->c;
 	const char *w;
 	size_t pos = 0, wl, n = 0;
 	char b[MAX_ERR_BYTES];
 	struct cidr cd;
 
-	rangeset_clear(&c->except[0]);
-	rangeset_clear(&c->except[1]);
+	rangeset_clear(&set[0]);
+	rangeset_clear(&set[1]);
 	while ((w = next_word(v, len, &pos, &wl))) {
 		if (++n > MAX_CONF_WORDS)
 			return perr(p, "too many addresses");
 		if (cidr_parse(w, wl, true, &cd))
 			return perr(p, "'%s' is not an address or prefix",
 				    q(w, wl, b, sizeof(b)));
-		rangeset_add_cidr(&c->except[cd.family == 6], &cd, 0);
+		if (no_default && cd.len == 0)
+			return perr(p, "'%s' would block every address (for "
+				    "allow-list mode use [allow])",
+				    q(w, wl, b, sizeof(b)));
+		rangeset_add_cidr(&set[cd.family == 6], &cd, 0);
 	}
-	rangeset_normalize(&c->except[0]);
-	rangeset_normalize(&c->except[1]);
+	rangeset_normalize(&set[0]);
+	rangeset_normalize(&set[1]);
 	return 0;
+}
+
+static int set_addresses(struct pstate *p, const char *v, size_t len)
+{
+	return set_addrlist(p, p->c->except, false, v, len);
 }
 
 static int parse_port(struct pstate *p, const char *w, size_t wl,
@@ -395,6 +402,110 @@ static int set_ports(struct pstate *p, const char *v, size_t len)
 	return 0;
 }
 
+/* ---- [log] ---- */
+
+/* "nftblock: " or "\"nftblock: \"" (quotes keep outer white space):
+ * printable ASCII without '"' and '\\', as the kernel logs it. */
+static int set_log_prefix(struct pstate *p, const char *v, size_t len)
+{
+	char b[MAX_ERR_BYTES];
+
+	if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+		v++;
+		len -= 2;
+	}
+	if (len > MAX_LOG_PREFIX_BYTES)
+		return perr(p, "log prefix longer than %u bytes",
+			    MAX_LOG_PREFIX_BYTES);
+	for (size_t i = 0; i < len; i++)
+		if (v[i] < 0x20 || v[i] > 0x7e || v[i] == '"' || v[i] == '\\')
+			return perr(p, "log prefix '%s' holds a quote, a "
+				    "backslash or a non-printable character",
+				    q(v, len, b, sizeof(b)));
+	free(p->c->log.prefix);
+	p->c->log.prefix = xstrndup(v, len);
+	return 0;
+}
+
+/* "N/second", "N/minute", "N/hour", "N/day". */
+static int set_log_rate(struct pstate *p, const char *v, size_t len)
+{
+	static const struct { const char *n; unsigned s; } units[] = {
+		{ "second", 1 }, { "minute", 60 }, { "hour", 3600 },
+		{ "day", 86400 },
+	};
+	const char *slash = memchr(v, '/', len);
+	char b[MAX_ERR_BYTES];
+	uint64_t n;
+	size_t ul;
+
+	if (!slash || util_parse_u64(v, (size_t)(slash - v), MAX_LOG_RATE,
+				     &n) || n == 0)
+		goto bad;
+	ul = len - (size_t)(slash + 1 - v);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (util_eq(slash + 1, ul, units[i].n)) {
+			p->c->log.rate = (unsigned)n;
+			p->c->log.per = units[i].s;
+			return 0;
+		}
+	}
+bad:
+	return perr(p, "rate '%s' is not N/second, N/minute, N/hour or N/day "
+		    "with N from 1 to %u", q(v, len, b, sizeof(b)),
+		    MAX_LOG_RATE);
+}
+
+static const char *const log_levels[] = {
+	"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
+};
+
+static int set_log_level(struct pstate *p, const char *v, size_t len)
+{
+	char b[MAX_ERR_BYTES];
+
+	for (unsigned i = 0; i < 8; i++) {
+		if (util_eq(v, len, log_levels[i])) {
+			p->c->log.level = i;
+			return 0;
+		}
+	}
+	return perr(p, "log level '%s' is not emerg, alert, crit, err, warn, "
+		    "notice, info or debug", q(v, len, b, sizeof(b)));
+}
+
+const char *conf_log_level_name(unsigned level)
+{
+	return level < 8 ? log_levels[level] : "?";
+}
+
+static int key_log(struct pstate *p, const char *k, size_t kl, const char *v,
+		   size_t vl)
+{
+	struct conf_log *l = &p->c->log;
+	int on, ret;
+
+	if (util_eq(k, kl, "drops")) {
+		ret = set_bool(p, &on, v, vl);
+		if (!ret)
+			l->drops = on;
+		return ret;
+	}
+	if (util_eq(k, kl, "prefix"))
+		return set_log_prefix(p, v, vl);
+	if (util_eq(k, kl, "rate"))
+		return set_log_rate(p, v, vl);
+	if (util_eq(k, kl, "burst")) {
+		ret = set_uint(p, &l->burst, v, vl, MAX_LOG_BURST, false);
+		if (!ret && l->burst == 0)
+			return perr(p, "burst must be at least 1");
+		return ret;
+	}
+	if (util_eq(k, kl, "level"))
+		return set_log_level(p, v, vl);
+	return 1;
+}
+
 /* ---- sections ---- */
 
 static int key_nftblock(struct pstate *p, const char *k, size_t kl,
@@ -449,6 +560,14 @@ static int key_countries(struct pstate *p, struct conf_countries *cs,
 	if (util_eq(k, kl, "direction"))
 		return set_direction(p, &cs->direction, v, vl);
 	return 1;
+}
+
+static int key_block(struct pstate *p, const char *k, size_t kl,
+		     const char *v, size_t vl)
+{
+	if (util_eq(k, kl, "addresses"))
+		return set_addrlist(p, p->c->block_addrs, true, v, vl);
+	return key_countries(p, &p->c->block, k, kl, v, vl);
 }
 
 static int key_except(struct pstate *p, const char *k, size_t kl,
@@ -580,6 +699,8 @@ static int open_section(struct pstate *p, const char *s, size_t len)
 		p->sec = SEC_ALLOW;
 	else if (util_eq(s, len, "exceptions"))
 		p->sec = SEC_EXCEPT;
+	else if (util_eq(s, len, "log"))
+		p->sec = SEC_LOG;
 	else
 		return perr(p, "unknown section '[%s]'",
 			    q(s, len, b, sizeof(b)));
@@ -597,7 +718,7 @@ static int set_key(struct pstate *p, const char *k, size_t kl, const char *v,
 		ret = key_nftblock(p, k, kl, v, vl);
 		break;
 	case SEC_BLOCK:
-		ret = key_countries(p, &p->c->block, k, kl, v, vl);
+		ret = key_block(p, k, kl, v, vl);
 		break;
 	case SEC_ALLOW:
 		ret = key_countries(p, &p->c->allow, k, kl, v, vl);
@@ -607,6 +728,9 @@ static int set_key(struct pstate *p, const char *k, size_t kl, const char *v,
 		break;
 	case SEC_FEED:
 		ret = key_feed(p, k, kl, v, vl);
+		break;
+	case SEC_LOG:
+		ret = key_log(p, k, kl, v, vl);
 		break;
 	default:
 		return perr(p, "'%s' outside any [section]",
@@ -678,6 +802,29 @@ int conf_parse(struct conf *c, const char *name, const char *buf, size_t len,
 			return ret;
 	}
 	return 0;
+}
+
+void conf_countries_expand(const struct conf_countries *cs,
+			   struct ccset *out)
+{
+	uint32_t tags[MAX_COUNTRIES];
+	size_t n = ccset_list(&cs->set, tags);
+
+	for (size_t i = 0; i < n; i++)
+		ccset_add(out, tags[i]);
+	/* every group was checked when parsed */
+	for (size_t i = 0; i < cs->ngroups; i++)
+		region_expand(cs->groups[i], strlen(cs->groups[i]), out);
+}
+
+const char *conf_direction_name(enum conf_direction d)
+{
+	static const char *const names[] = {
+		"none", "in", "out", "both", "forward", "in+forward",
+		"out+forward", "all",
+	};
+
+	return (unsigned)d < 8 ? names[d] : "?";
 }
 
 static void fill_str(char **dst, const char *src)

@@ -47,6 +47,16 @@ struct conf_port {
 	uint16_t lo, hi;
 };
 
+/* [log]: logging of dropped packets (the kernel's log, rate-limited). */
+struct conf_log {
+	bool drops;		/* log what the country rules drop */
+	char *prefix;		/* never NULL; at most MAX_LOG_PREFIX_BYTES */
+	unsigned rate;		/* lines per "per" seconds, 1..MAX_LOG_RATE */
+	unsigned per;		/* 1, 60, 3600 or 86400 */
+	unsigned burst;		/* 1..MAX_LOG_BURST */
+	unsigned level;		/* syslog level 0 (emerg) .. 7 (debug) */
+};
+
 /* A [feed:NAME] section.  Unset strings are NULL, unset enums 0 / -1, so
  * that a config section can override single keys of a shipped feed. */
 struct conf_feed {
@@ -88,6 +98,11 @@ struct conf {
 
 	struct conf_feed *feeds;
 	size_t nfeeds, feeds_cap;
+
+	/* [block] addresses: always dropped in [block]'s direction, whatever
+	 * their country ([exceptions] still come first) */
+	struct rangeset block_addrs[2];	/* [0] IPv4, [1] IPv6, normal */
+	struct conf_log log;
 };
 
 /* Only [feed:NAME] sections are allowed (a catalogue file). */
@@ -105,6 +120,21 @@ void conf_free(struct conf *c);
  */
 int conf_parse(struct conf *c, const char *name, const char *buf, size_t len,
 	       unsigned flags, char *err, size_t errlen);
+
+/*
+ * The countries a list stands for: its codes plus the countries of its
+ * region: and continent: entries, added to out (which the caller
+ * initialises).
+ */
+void conf_countries_expand(const struct conf_countries *cs,
+			   struct ccset *out);
+
+/* The text of a direction: "in", "out", "both", "forward", "all" or,
+ * for a combination the syntax cannot write, "in+forward" etc. */
+const char *conf_direction_name(enum conf_direction d);
+
+/* The syslog name of a [log] level ("warn"). */
+const char *conf_log_level_name(unsigned level);
 
 /* The feed section called name, or NULL. */
 struct conf_feed *conf_feed_find(const struct conf *c, const char *name);

@@ -47,6 +47,9 @@ typedef unsigned __int128 u128;
 #define MAX_URL_BYTES		2048u		/* longer URLs are refused by most servers */
 #define MAX_FEED_URLS		8u		/* rir: five registries' files */
 #define MAX_GROW_PCT		100000u		/* max-grow above 1000x is no limit at all */
+#define MAX_LOG_PREFIX_BYTES	127u		/* the kernel's NF_LOG_PREFIXLEN is 128 with the NUL */
+#define MAX_LOG_RATE		10000u		/* log lines per unit of time; more floods the journal */
+#define MAX_LOG_BURST		10000u		/* packets logged at once before the rate applies */
 
 /* Fetching (fetch.c).  Defaults; [nftblock] keys override them. */
 #define FETCH_CONNECT_TIMEOUT	20u		/* seconds to open a connection */

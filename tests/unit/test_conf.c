@@ -156,6 +156,53 @@ static const struct bad_case bad[] = {
 	  "t.conf:1: a feed file holds only [feed:NAME] sections" },
 	{ "[nftblock]\nretries = 11\n", 0,
 	  "t.conf:2: '11' is not a number from 0 to 10" },
+	/* [block] addresses: the extra block list */
+	{ "[block]\naddresses = 198.51.100.0/24 203.0.113.300\n", 0,
+	  "t.conf:2: '203.0.113.300' is not an address or prefix" },
+	{ "[block]\naddresses = 0.0.0.0/0\n", 0,
+	  "t.conf:2: '0.0.0.0/0' would block every address (for allow-list "
+	  "mode use [allow])" },
+	{ "[block]\naddresses = ::/0\n", 0,
+	  "t.conf:2: '::/0' would block every address (for allow-list "
+	  "mode use [allow])" },
+	{ "[allow]\naddresses = 192.0.2.1\n", 0,
+	  "t.conf:2: unknown key 'addresses'" },
+	{ "[block]\ncountries = continent:XX\n", 0,
+	  "t.conf:2: unknown region or continent 'continent:XX'" },
+	/* [log] */
+	{ "[log]\ndrops = sometimes\n", 0,
+	  "t.conf:2: 'sometimes' is not yes or no" },
+	{ "[log]\nrate = 10\n", 0,
+	  "t.conf:2: rate '10' is not N/second, N/minute, N/hour or N/day "
+	  "with N from 1 to 10000" },
+	{ "[log]\nrate = 0/minute\n", 0,
+	  "t.conf:2: rate '0/minute' is not N/second, N/minute, N/hour or "
+	  "N/day with N from 1 to 10000" },
+	{ "[log]\nrate = 5/week\n", 0,
+	  "t.conf:2: rate '5/week' is not N/second, N/minute, N/hour or "
+	  "N/day with N from 1 to 10000" },
+	{ "[log]\nrate = 10001/second\n", 0,
+	  "t.conf:2: rate '10001/second' is not N/second, N/minute, N/hour "
+	  "or N/day with N from 1 to 10000" },
+	{ "[log]\nburst = 0\n", 0, "t.conf:2: burst must be at least 1" },
+	{ "[log]\nburst = 10001\n", 0,
+	  "t.conf:2: '10001' is not a number from 0 to 10000" },
+	{ "[log]\nlevel = loud\n", 0,
+	  "t.conf:2: log level 'loud' is not emerg, alert, crit, err, warn, "
+	  "notice, info or debug" },
+	{ "[log]\nprefix = say \"hi\"\n", 0,
+	  "t.conf:2: log prefix 'say \"hi\"' holds a quote, a backslash or "
+	  "a non-printable character" },
+	{ "[log]\nprefix = a\\b\n", 0,
+	  "t.conf:2: log prefix 'a\\x5cb' holds a quote, a backslash or "
+	  "a non-printable character" },
+	{ "[log]\nprefix = "
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "4567890123456789012345678901234567890123456789012345678901234567"
+	  "\n", 0, "t.conf:2: log prefix longer than 127 bytes" },
+	{ "[log]\nfile = /var/log/x\n", 0, "t.conf:2: unknown key 'file'" },
+	{ "[log]\n", CONF_CATALOGUE,
+	  "t.conf:1: a feed file holds only [feed:NAME] sections" },
 };
 
 static void test_bad(void **state)
@@ -252,6 +299,69 @@ static void test_check(void **state)
 	}
 }
 
+/* The parts the product issue added: the extra block list, [log], and
+ * regions and continents expanded. */
+static void test_block_log_groups(void **state)
+{
+	static const char text[] =
+		"[block]\n"
+		"countries = kp continent:SA region:arin\n"
+		"direction = in\n"
+		"addresses = 198.51.100.7 198.51.100.0/24 2001:db8:1::/48\n"
+		"[exceptions]\n"
+		"addresses = 192.0.2.10\n"
+		"[log]\n"
+		"drops = yes\n"
+		"prefix = \"nft geo: \"   # quotes keep the space\n"
+		"rate = 3/second\n"
+		"burst = 20\n"
+		"level = info\n";
+	char err[MAX_ERR_BYTES];
+	uint32_t tags[MAX_COUNTRIES];
+	struct ccset all;
+	struct conf c;
+
+	(void)state;
+	conf_init(&c);
+	assert_false(c.log.drops);
+	assert_string_equal(c.log.prefix, "nftblock: ");
+	assert_int_equal(c.log.rate, 10);
+	assert_int_equal(c.log.per, 60);
+	assert_int_equal(c.log.burst, 5);
+	assert_string_equal(conf_log_level_name(c.log.level), "warn");
+	assert_int_equal(parse(&c, text, 0, err), 0);
+	assert_int_equal(c.block.direction, DIR_IN);
+	assert_string_equal(conf_direction_name(c.block.direction), "in");
+	assert_string_equal(conf_direction_name(DIR_ALL), "all");
+	/* the /24 swallows the single address: one range */
+	assert_int_equal(c.block_addrs[0].n, 1);
+	assert_int_equal(c.block_addrs[1].n, 1);
+	assert_int_equal(c.except[0].n, 1);
+	assert_true(c.log.drops);
+	assert_string_equal(c.log.prefix, "nft geo: ");
+	assert_int_equal(c.log.rate, 3);
+	assert_int_equal(c.log.per, 1);
+	assert_int_equal(c.log.burst, 20);
+	assert_string_equal(conf_log_level_name(c.log.level), "info");
+
+	/* KP + 14 South American + 29 ARIN countries */
+	ccset_init(&all, false);
+	conf_countries_expand(&c.block, &all);
+	assert_int_equal(ccset_list(&all, tags), 1 + 14 + 29);
+	assert_true(ccset_has(&all, CC_TAG('K', 'P')));
+	assert_true(ccset_has(&all, CC_TAG('B', 'R')));
+	assert_true(ccset_has(&all, CC_TAG('U', 'S')));
+	assert_false(ccset_has(&all, CC_TAG('M', 'X')));
+
+	/* a later file replaces the lists; no prefix is allowed */
+	assert_int_equal(parse(&c, "[block]\naddresses =\n[log]\n"
+			       "prefix =\nrate = 1/day\n", 0, err), 0);
+	assert_int_equal(c.block_addrs[0].n + c.block_addrs[1].n, 0);
+	assert_string_equal(c.log.prefix, "");
+	assert_int_equal(c.log.per, 86400);
+	conf_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_override_and_merge),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_block_log_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
