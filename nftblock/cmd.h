@@ -14,6 +14,7 @@
 
 int cmd_feed_cidrs(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
 
 struct conf;
 /*
@@ -24,6 +25,10 @@ struct conf;
  * EX_CONFIG after printing "file:line: reason" (c is then freed).
  */
 int cmd_load_config(const char *path, const char *feeds_dir, struct conf *c);
+
+/* Have cmd_load_config() print each file it reads to f ("  config PATH",
+ * "  feeds  PATH"); NULL: quiet (the default). */
+void cmd_config_trace(FILE *f);
 
 /* Print the one-line usage of every command to f. */
 void usage(FILE *f);

@@ -19,6 +19,13 @@
 #define FEEDS_SHIPPED	NFTBLOCK_DATADIR "/nftblock/feeds"
 #define FEEDS_LOCAL	CONF_DIR "/feeds.d"
 
+static FILE *trace;
+
+void cmd_config_trace(FILE *f)
+{
+	trace = f;
+}
+
 static int load_file(struct conf *c, const char *path, unsigned flags,
 		     bool follow)
 {
@@ -39,6 +46,9 @@ static int load_file(struct conf *c, const char *path, unsigned flags,
 		log_err("%s", err);
 		return EX_CONFIG;
 	}
+	if (trace)
+		fprintf(trace, "  %s %s\n",
+			flags & CONF_CATALOGUE ? "feeds " : "config", path);
 	return 0;
 }
 

@@ -36,6 +36,9 @@ static const struct cmd {
 	  "print a feed's aggregated prefixes" },
 	{ "fetch", cmd_fetch, "[--config FILE] [--feeds-dir DIR] [--force]",
 	  "download and check the feeds, keep the last good copy" },
+	{ "check-config", cmd_check_config,
+	  "[--config FILE] [--feeds-dir DIR]",
+	  "check the configuration, print a summary, change nothing" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };
