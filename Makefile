@@ -6,11 +6,21 @@ BINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
 DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
+
+# systemd units: where systemd.pc says, else the Debian default.
+SYSTEMDUNITDIR ?= $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null)
+ifeq ($(strip $(SYSTEMDUNITDIR)),)
+override SYSTEMDUNITDIR := /lib/systemd/system
+endif
+UNITS_IN := $(wildcard systemd/*.service.in)
+UNIT_SUBST := -e 's|@SBINDIR@|$(BINDIR)|g' \
+	-e 's|@STATEDIR@|$(LOCALSTATEDIR)/lib/nftblock|g'
 
 PKGS := libnftnl libmnl libcurl zlib libcrypto libarchive
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -70,16 +80,41 @@ check: all $(UNIT_BINS) $(FUZZ_REPLAY)
 bench: all
 	tests/bench/run-bench.sh
 
+# The configuration is installed only where none exists: "make install"
+# onto a live system never replaces an admin's nftblock.conf.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/nftblock/feeds
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/nftblock/feeds \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/nftblock/conf.d \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 nftblock/nftblock $(DESTDIR)$(BINDIR)/nftblock
-	install -d $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 nftblock/nftblock.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 nftblock/nftblock.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	for f in feeds/*.feed; do [ -e "$$f" ] || continue; \
 		install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/nftblock/feeds/; done
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/nftblock/nftblock.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/nftblock/nftblock.conf"; \
+	else \
+		install -m 0644 nftblock.conf $(DESTDIR)$(SYSCONFDIR)/nftblock/; \
+	fi
+	for f in $(UNITS_IN); do u=$$(basename "$$f" .in); \
+		sed $(UNIT_SUBST) "$$f" >"$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" && \
+		chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" && \
+		mv "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" \
+			"$(DESTDIR)$(SYSTEMDUNITDIR)/$$u" || exit 1; done
+	install -m 0644 systemd/nftblock.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+
+# Leaves the configuration and the state alone.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nftblock $(DESTDIR)$(MANDIR)/man8/nftblock.8 \
+		$(DESTDIR)$(MANDIR)/man5/nftblock.conf.5 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nftblock.timer
+	rm -rf $(DESTDIR)$(DATADIR)/nftblock
+	for f in $(UNITS_IN); do \
+		rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename "$$f" .in)"; done
 
 clean:
 	rm -f nftblock/*.o $(LIB) nftblock/nftblock $(UNIT_BINS) $(FUZZ_REPLAY) \
 		tests/fuzz/*-fuzzer
 
-.PHONY: all check bench install clean fuzz
+.PHONY: all check bench install uninstall clean fuzz
