@@ -97,6 +97,18 @@ rc=$?
 expect_rc 78
 expect_err "nftblock: $T/feeds/x.feed:4: a feed file holds only [feed:NAME] sections"
 
+echo "== the examples of nftblock.conf(5) are valid"
+awk '/^\.Sh EXAMPLES/ { ex = 1 } ex && /^\.Bd -literal/ { n++; inb = 1; next }
+	inb && /^\.Ed/ { inb = 0; next }
+	inb { print > (dir "/ex" n ".conf") }' dir="$T" nftblock/nftblock.conf.5
+[ -f "$T/ex3.conf" ] || fail "examples not found in nftblock.conf.5"
+for e in "$T"/ex*.conf; do
+	run --config "$e"
+	expect_rc 0
+done
+run --config "$T/ex2.conf"
+expect_out "allow only (in): continent:EU (53 countries)"
+
 echo "== missing file, usage"
 run --config "$T/nonexistent.conf"
 expect_rc 78

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The man pages lint clean and name exactly the commands usage() prints.
+# The man pages lint clean and name exactly the commands usage() prints;
+# nftblock.conf(5) describes every section and key the parser accepts.
 set -eu
 cd "$(dirname "$0")/../.."
 command -v mandoc >/dev/null || { echo "mandoc not installed"; exit 77; }
@@ -15,4 +16,14 @@ for c in $cmds; do
 	grep -q "^\.It Cm $c" nftblock/nftblock.8 || { echo "FAIL: $c not described"; exit 1; }
 	grep -q "nftblock $c" README || { echo "FAIL: README lacks $c"; exit 1; }
 done
-echo "docs: $(echo $cmds | wc -w) commands in usage, man page and README"
+# Every section and key the parser accepts is described in nftblock.conf(5).
+keys=$(grep -o 'util_eq(k, kl, "[a-z0-9-]*")' nftblock/conf.c | sed 's/.*"\(.*\)")/\1/' | sort -u)
+secs=$(grep -o 'util_eq(s, len, "[a-z]*")' nftblock/conf.c | sed 's/.*"\(.*\)")/\1/' | sort -u)
+[ -n "$keys" ] && [ -n "$secs" ] || { echo "FAIL: no keys found in conf.c"; exit 1; }
+for k in $keys; do
+	grep -Eq "Ic $k( |$)" nftblock/nftblock.conf.5 || { echo "FAIL: key $k not in nftblock.conf.5"; exit 1; }
+done
+for sec in $secs feed:NAME; do
+	grep -q "^\.Ss The \[$sec\] section" nftblock/nftblock.conf.5 || { echo "FAIL: [$sec] not in nftblock.conf.5"; exit 1; }
+done
+echo "docs: $(echo $cmds | wc -w) commands in usage, man page and README; $(echo $keys | wc -w) keys and $(echo $secs | wc -w) sections in nftblock.conf(5)"
