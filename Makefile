@@ -56,7 +56,13 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-nftblock/%.o: nftblock/%.c $(wildcard nftblock/*.h)
+# Rebuild when the compiled-in paths or flags change (make; make install
+# PREFIX=/usr must not install a binary built for /usr/local).
+BUILD_FLAGS := $(CC) $(CPPFLAGS) $(CFLAGS)
+nftblock/.build-flags: FORCE
+	@echo '$(BUILD_FLAGS)' | cmp -s - $@ || echo '$(BUILD_FLAGS)' > $@
+
+nftblock/%.o: nftblock/%.c $(wildcard nftblock/*.h) nftblock/.build-flags
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 tests/unit/test_%: tests/unit/test_%.c tests/unit/testutil.h $(LIB)
@@ -113,8 +119,10 @@ uninstall:
 	for f in $(UNITS_IN); do \
 		rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename "$$f" .in)"; done
 
+FORCE:
+
 clean:
-	rm -f nftblock/*.o $(LIB) nftblock/nftblock $(UNIT_BINS) $(FUZZ_REPLAY) \
+	rm -f nftblock/.build-flags nftblock/*.o $(LIB) nftblock/nftblock $(UNIT_BINS) $(FUZZ_REPLAY) \
 		tests/fuzz/*-fuzzer
 
 .PHONY: all check bench install uninstall clean fuzz
