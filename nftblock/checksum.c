@@ -54,6 +54,7 @@ static int hex_decode(const char *s, size_t len, enum digest_kind kind,
 {
 	if (len != 2 * (size_t)kind || hexrun(s, len) != len)
 		return -EINVAL;
+	memset(out, 0, sizeof(*out));
 	out->kind = kind;
 	for (size_t i = 0; i < (size_t)kind; i++)
 		out->digest[i] = (uint8_t)(hexval(s[2 * i]) << 4 |
@@ -100,7 +101,8 @@ static int sum_bsd(const char *s, size_t len, struct sum_line *out,
 	close = eq;
 	while (close > open && (close[-1] == ' ' || close[-1] == '\t'))
 		close--;
-	if (close <= open + 1 || close[-1] != ')') {
+	/* "(name)": at least one byte between the parentheses */
+	if (close < open + 3 || close[-1] != ')') {
 		*why = "not a checksum line";
 		return -EINVAL;
 	}
