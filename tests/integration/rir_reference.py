@@ -8,6 +8,10 @@
       (every country but the regions EU/AP when none is named), minus the
       never-block ranges, as canonical CIDRs, IPv4 then IPv6, address order.
 
+  rir_reference.py --each CC,CC,...,ALL --outdir DIR FILE...
+      The same for several queries over one parse: DIR/CC.txt holds what
+      `--country CC` prints, DIR/ALL.txt what no --country prints.
+
   rir_reference.py --per-tag FILE...
       "CC cidr" lines per tag (regions included, nothing removed), tags in
       order, each tag's prefixes collapsed and in address order: the
@@ -118,7 +122,7 @@ def union(per, wanted):
 
 
 def main(argv):
-    wanted, files, mode, outdir = set(), [], "union", None
+    wanted, files, mode, outdir, each = set(), [], "union", None, []
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -128,6 +132,12 @@ def main(argv):
             continue
         if a == "--per-tag":
             mode = "per-tag"
+        elif a == "--each":
+            each = argv[i + 1].split(",")
+            i += 1
+        elif a == "--outdir":
+            outdir = argv[i + 1]
+            i += 1
         elif a == "--per-country-dir":
             mode, outdir = "dir", argv[i + 1]
             i += 1
@@ -152,8 +162,16 @@ def main(argv):
                         for n in ipaddress.collapse_addresses(sel):
                             f.write(f"{n}\n")
         return 0
+    everyone = {cc for cc in per if cc not in REGIONS}
+    if each:
+        for q in each:
+            sel = everyone if q == "ALL" else {q.upper()}
+            with open(os.path.join(outdir, f"{q}.txt"), "w") as f:
+                for n in union(per, sel):
+                    f.write(f"{n}\n")
+        return 0
     if not wanted:
-        wanted = {cc for cc in per if cc not in REGIONS}
+        wanted = everyone
     for n in union(per, wanted):
         w(f"{n}\n")
     return 0
