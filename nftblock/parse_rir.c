@@ -79,39 +79,64 @@ static void rir_split(const char *line, size_t len, struct rir_fields *out)
 	}
 }
 
-static bool all_chars(const char *s, size_t len, const char *set)
+static bool is_digit(char c)
 {
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\0' || !strchr(set, s[i]))
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* s[0..len) equals the lower-case word w, ignoring ASCII case.  (Cheaper
+ * than strncasecmp, which is locale-aware; this runs twice per record.) */
+static bool eq_word(const char *s, size_t len, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < len && w[i]; i++) {
+		char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+
+		if (c != w[i])
 			return false;
-	return true;
+	}
+	return i == len && !w[i];
 }
 
 /* A registry name: "apnic", "ripencc", ... (letters and digits). */
 static bool rir_registry_ok(const char *s, size_t len)
 {
-	return len > 0 && all_chars(s, len, "abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	for (size_t i = 0; i < len; i++)
+		if (!is_alnum(s[i]))
+			return false;
+	return len > 0;
 }
 
 /* "2" or "2.3": the format version a version line starts with. */
 static bool rir_is_version(const char *s, size_t len)
 {
-	return len > 0 && s[0] != '.' && s[len - 1] != '.' &&
-	       all_chars(s, len, "0123456789.");
+	for (size_t i = 0; i < len; i++)
+		if (!is_digit(s[i]) && s[i] != '.')
+			return false;
+	return len > 0 && s[0] != '.' && s[len - 1] != '.';
 }
 
 /* YYYYMMDD, 00000000 (AFRINIC) or empty (reserved, available). */
 static bool rir_date_ok(const char *s, size_t len)
 {
-	return len == 0 ||
-	       (len == RIR_DATE_DIGITS && all_chars(s, len, "0123456789"));
+	if (len != 0 && len != RIR_DATE_DIGITS)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!is_digit(s[i]))
+			return false;
+	return true;
 }
 
 static int rir_type(const char *s, size_t len)
 {
 	for (int t = 0; t < RIR_NTYPES; t++)
-		if (util_eq_nocase(s, len, rir_type_names[t]))
+		if (eq_word(s, len, rir_type_names[t]))
 			return t;
 	return -1;
 }
@@ -224,11 +249,9 @@ static int rir_asn(struct parse_ctx *ctx, const struct rir_fields *fl)
  * -EINVAL (after parse_fail) for an unknown status. */
 static int rir_status(struct parse_ctx *ctx, const char *s, size_t len)
 {
-	if (util_eq_nocase(s, len, "allocated") ||
-	    util_eq_nocase(s, len, "assigned"))
+	if (eq_word(s, len, "allocated") || eq_word(s, len, "assigned"))
 		return 1;
-	if (util_eq_nocase(s, len, "available") ||
-	    util_eq_nocase(s, len, "reserved"))
+	if (eq_word(s, len, "available") || eq_word(s, len, "reserved"))
 		return 0;
 	return parse_fail(ctx, "unknown status", s, len);
 }

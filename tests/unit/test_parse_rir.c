@@ -143,6 +143,9 @@ static void test_records(void **state)
 		  "apnic|JP|ipv4|1.0.17.0|256|20110412|available\n"
 		  "apnic|JP|ipv4|1.0.18.0|256|20110412|assigned\n",
 		  "JP 1.0.18.0/24\n", 1, 6 },
+		/* type and status in upper case */
+		{ "apnic|JP|IPV4|1.0.16.0|256|20110412|ALLOCATED\n",
+		  "JP 1.0.16.0/24\n", 1, 0 },
 		/* ASN records are checked and ignored, not counted */
 		{ "apnic|JP|asn|173|1|20020801|allocated\n"
 		  "apnic|JP|ipv4|1.0.16.0|256|20110412|allocated\n",
@@ -222,6 +225,12 @@ static void test_rejects(void **state)
 		/* unknown type, status, bad country, registry, date */
 		{ "apnic|JP|ipv5|1.0.16.0|256|20110412|allocated\n", 2,
 		  "unknown type" },
+		{ "apnic|JP|ipv\x14|1.0.16.0|256|20110412|allocated\n", 2,
+		  "unknown type" },
+		{ "apnic|JP|ipv4|1.0.16.0|256|20110412|allocate\n", 2,
+		  "unknown status" },
+		{ "apnic|JP|ipv4|1.0.16.0|256|20110412|allocatedd\n", 2,
+		  "unknown status" },
 		{ "apnic|JP|ipv4|1.0.16.0|256|20110412|stolen\n", 2,
 		  "unknown status" },
 		{ "apnic|JP|ipv4|1.0.16.0|256|20110412|\n", 2,
