@@ -139,6 +139,9 @@ u128 rangeset_count(const struct rangeset *s);
  */
 const struct range *rangeset_lookup(const struct rangeset *s, u128 addr);
 
+/* Sort v[0..n) by (lo, tag), stably (compile's sweep order). */
+void range_sort_by_lo(struct range *v, size_t n);
+
 /* Comparison used by rangeset_normalize: by tag, then lo, then hi. */
 int range_cmp(const struct range *a, const struct range *b);
 

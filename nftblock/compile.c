@@ -66,15 +66,6 @@ void compile_neverblock(int family, struct rangeset *out)
 	rangeset_normalize(out);
 }
 
-static int lo_qcmp(const void *pa, const void *pb)
-{
-	const struct range *a = pa, *b = pb;
-
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	return a->tag < b->tag ? -1 : a->tag > b->tag;
-}
-
 /* Does range a beat range b for an address both hold? */
 static bool wins(const struct range *a, const struct range *b)
 {
@@ -120,7 +111,7 @@ void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
 	rangeset_init(out, in->family);
 	v = xreallocarray(NULL, n + 1, sizeof(*v));
 	memcpy(v, in->v, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), lo_qcmp);
+	range_sort_by_lo(v, n);
 	while (i < n || sw.nact) {
 		u128 next;
 		const struct range *w;
