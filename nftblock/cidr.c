@@ -308,31 +308,35 @@ int range_cmp(const struct range *a, const struct range *b)
  * elements several times over.  Stable; O(n log n) worst case.
  */
 #define SORT_MINRUN	32	/* runs shorter than this are insertion-sorted */
+#define SORT_TAG_SPACE	65536u	/* country tags are two letters: 16 bits */
+
+enum sort_key {
+	KEY_TAG_LO_HI,		/* the normal order of range sets */
+	KEY_LO_TAG,		/* compile's sweep order */
+	KEY_LO_HI,		/* address order, tags ignored */
+};
 
 static inline bool range_lt(const struct range *a, const struct range *b,
-			    bool by_lo)
+			    enum sort_key key)
 {
-	if (by_lo) {		/* (lo, tag): compile's sweep order */
-		if (a->lo != b->lo)
-			return a->lo < b->lo;
-		return a->tag < b->tag;
-	}
-	if (a->tag != b->tag)
+	if (key == KEY_TAG_LO_HI && a->tag != b->tag)
 		return a->tag < b->tag;
 	if (a->lo != b->lo)
 		return a->lo < b->lo;
+	if (key == KEY_LO_TAG)
+		return a->tag < b->tag;
 	return a->hi < b->hi;
 }
 
 /* v[start..end) in order, given v[start..mid) already is. */
 static void insertion_sort(struct range *v, size_t start, size_t mid,
-			   size_t end, bool by_lo)
+			   size_t end, enum sort_key key)
 {
 	for (size_t i = mid; i < end; i++) {
 		struct range x = v[i];
 		size_t j = i;
 
-		while (j > start && range_lt(&x, &v[j - 1], by_lo)) {
+		while (j > start && range_lt(&x, &v[j - 1], key)) {
 			v[j] = v[j - 1];
 			j--;
 		}
@@ -352,26 +356,27 @@ static void reverse(struct range *v, size_t n)
 
 /* Cut v into sorted runs of at least SORT_MINRUN (but the last); writes
  * each run's end to ends[] and returns the number of runs. */
-static size_t find_runs(struct range *v, size_t n, size_t *ends, bool by_lo)
+static size_t find_runs(struct range *v, size_t n, size_t *ends,
+			enum sort_key key)
 {
 	size_t i = 0, k = 0;
 
 	while (i < n) {
 		size_t j = i + 1;
 
-		if (j < n && range_lt(&v[j], &v[i], by_lo)) {
+		if (j < n && range_lt(&v[j], &v[i], key)) {
 			/* strictly descending: reversing keeps it stable */
-			while (j < n && range_lt(&v[j], &v[j - 1], by_lo))
+			while (j < n && range_lt(&v[j], &v[j - 1], key))
 				j++;
 			reverse(v + i, j - i);
 		} else {
-			while (j < n && !range_lt(&v[j], &v[j - 1], by_lo))
+			while (j < n && !range_lt(&v[j], &v[j - 1], key))
 				j++;
 		}
 		if (j - i < SORT_MINRUN) {
 			size_t e = n - i > SORT_MINRUN ? i + SORT_MINRUN : n;
 
-			insertion_sort(v, i, j, e, by_lo);
+			insertion_sort(v, i, j, e, key);
 			j = e;
 		}
 		ends[k++] = j;
@@ -381,32 +386,31 @@ static size_t find_runs(struct range *v, size_t n, size_t *ends, bool by_lo)
 }
 
 static void merge_runs(const struct range *a, size_t na, const struct range *b,
-		       size_t nb, struct range *out, bool by_lo)
+		       size_t nb, struct range *out, enum sort_key key)
 {
 	size_t i = 0, j = 0, o = 0;
 
 	/* already in order (runs of a set built file by file often are) */
-	if (na && nb && !range_lt(&b[0], &a[na - 1], by_lo)) {
+	if (na && nb && !range_lt(&b[0], &a[na - 1], key)) {
 		memcpy(out, a, na * sizeof(*a));
 		memcpy(out + na, b, nb * sizeof(*b));
 		return;
 	}
 	while (i < na && j < nb)
-		out[o++] = range_lt(&b[j], &a[i], by_lo) ? b[j++] : a[i++];
+		out[o++] = range_lt(&b[j], &a[i], key) ? b[j++] : a[i++];
 	memcpy(out + o, a + i, (na - i) * sizeof(*a));
 	o += na - i;
 	memcpy(out + o, b + j, (nb - j) * sizeof(*b));
 }
 
-static void range_sort(struct range *v, size_t n, bool by_lo)
+/* Natural merge sort: stable, O(n log n), one pass on sorted input. */
+static void merge_sort(struct range *v, size_t n, enum sort_key key)
 {
 	struct range *tmp, *src = v, *dst, *t;
 	size_t *ends, k;
 
-	if (n < 2)
-		return;
 	ends = xreallocarray(NULL, n / SORT_MINRUN + 2, sizeof(*ends));
-	k = find_runs(v, n, ends, by_lo);
+	k = find_runs(v, n, ends, key);
 	tmp = k > 1 ? xreallocarray(NULL, n, sizeof(*tmp)) : NULL;
 	dst = tmp;
 	while (k > 1) {
@@ -416,7 +420,7 @@ static void range_sort(struct range *v, size_t n, bool by_lo)
 			size_t mid = ends[r], end = r + 1 < k ? ends[r + 1] : mid;
 
 			merge_runs(src + start, mid - start, src + mid,
-				   end - mid, dst + start, by_lo);
+				   end - mid, dst + start, key);
 			ends[nk++] = end;
 			start = end;
 		}
@@ -431,9 +435,66 @@ static void range_sort(struct range *v, size_t n, bool by_lo)
 	free(ends);
 }
 
+static size_t descents(const struct range *v, size_t n, enum sort_key key)
+{
+	size_t d = 0;
+
+	for (size_t i = 1; i < n; i++)
+		d += range_lt(&v[i], &v[i - 1], key);
+	return d;
+}
+
+static bool tags_small(const struct range *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].tag >= SORT_TAG_SPACE)
+			return false;
+	return n <= UINT32_MAX;
+}
+
+/* Stable counting sort by tag (all tags below SORT_TAG_SPACE). */
+static void counting_sort_by_tag(struct range *v, size_t n)
+{
+	uint32_t *pos = xcalloc(SORT_TAG_SPACE, sizeof(*pos));
+	struct range *tmp = xreallocarray(NULL, n, sizeof(*tmp));
+
+	for (size_t i = 0; i < n; i++)
+		pos[v[i].tag]++;
+	for (uint32_t t = 0, sum = 0; t < SORT_TAG_SPACE; t++) {
+		uint32_t c = pos[t];
+
+		pos[t] = sum;
+		sum += c;
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[pos[v[i].tag]++] = v[i];
+	memcpy(v, tmp, n * sizeof(*v));
+	free(tmp);
+	free(pos);
+}
+
+static void range_sort(struct range *v, size_t n, enum sort_key key)
+{
+	if (n < 2)
+		return;
+	/*
+	 * Sets in address order with the countries interleaved (compile's
+	 * map; a registry file per run) take a dozen merge passes by
+	 * (tag, lo, hi) but few or none by (lo, hi): sort by address, then
+	 * stably by tag in one counting pass.
+	 */
+	if (key == KEY_TAG_LO_HI && tags_small(v, n) &&
+	    descents(v, n, KEY_LO_HI) < descents(v, n, KEY_TAG_LO_HI) / 2) {
+		merge_sort(v, n, KEY_LO_HI);
+		counting_sort_by_tag(v, n);
+		return;
+	}
+	merge_sort(v, n, key);
+}
+
 void range_sort_by_lo(struct range *v, size_t n)
 {
-	range_sort(v, n, true);
+	range_sort(v, n, KEY_LO_TAG);
 }
 
 static bool sorted(const struct range *v, size_t n)
@@ -472,7 +533,7 @@ static void merge_sorted(struct rangeset *s)
 void rangeset_normalize(struct rangeset *s)
 {
 	if (s->n > 1 && !sorted(s->v, s->n))
-		range_sort(s->v, s->n, false);
+		range_sort(s->v, s->n, KEY_TAG_LO_HI);
 	merge_sorted(s);
 }
 

@@ -14,11 +14,26 @@
 #define UNIVERSE	4096u	/* addresses 0..4095: small enough for a bitmap */
 #define NTAGS		5
 
-enum shape { RANDOM, SORTED, REVERSED, RUNS, DUPLICATES, NSHAPES };
+enum shape {
+	RANDOM, SORTED, REVERSED, RUNS, DUPLICATES,
+	ADDR_ORDERED,	/* by address, tags interleaved: compile's map */
+	BIG_TAGS,	/* the same with tags past 16 bits: the general path */
+	FILE_RUNS,	/* three runs in address order: registry files */
+	NSHAPES
+};
 
 static int tag_cmp(const void *a, const void *b)
 {
 	return range_cmp(a, b);
+}
+
+static int addr_cmp(const void *pa, const void *pb)
+{
+	const struct range *a = pa, *b = pb;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return a->hi < b->hi ? -1 : a->hi > b->hi;
 }
 
 static void fill(struct rangeset *s, size_t n, enum shape shape, uint64_t *seed)
@@ -27,6 +42,9 @@ static void fill(struct rangeset *s, size_t n, enum shape shape, uint64_t *seed)
 		u128 lo = test_rand(seed) % UNIVERSE;
 		u128 hi = lo + test_rand(seed) % 64;
 		uint32_t tag = CC_TAG('A', 'A' + (int)(test_rand(seed) % NTAGS));
+
+		if (shape == BIG_TAGS)
+			tag |= (uint32_t)(test_rand(seed) % 3) << 16 & 0x10000;
 
 		if (hi >= UNIVERSE)
 			hi = UNIVERSE - 1;
@@ -40,6 +58,16 @@ static void fill(struct rangeset *s, size_t n, enum shape shape, uint64_t *seed)
 	/* sorted by (tag, lo, hi) with qsort, not the sort under test */
 	if (shape == SORTED || shape == REVERSED || shape == RUNS)
 		qsort(s->v, s->n, sizeof(*s->v), tag_cmp);
+	if (shape == ADDR_ORDERED || shape == BIG_TAGS)
+		qsort(s->v, s->n, sizeof(*s->v), addr_cmp);
+	if (shape == FILE_RUNS) {
+		size_t third = s->n / 3;
+
+		qsort(s->v, third, sizeof(*s->v), addr_cmp);
+		qsort(s->v + third, third, sizeof(*s->v), addr_cmp);
+		qsort(s->v + 2 * third, s->n - 2 * third, sizeof(*s->v),
+		      addr_cmp);
+	}
 	if (shape == REVERSED) {
 		for (size_t i = 0, j = s->n ? s->n - 1 : 0; i < j; i++, j--) {
 			struct range t = s->v[i];
@@ -61,20 +89,26 @@ static void fill(struct rangeset *s, size_t n, enum shape shape, uint64_t *seed)
 	}
 }
 
+/* Bitmap row of a tag: its letter, and whether bit 16 is set. */
+static size_t row(uint32_t tag)
+{
+	return (tag & 0xff) - 'A' + (tag >> 16 ? NTAGS : 0);
+}
+
 /* Compare normalized s against a per-tag bitmap of the input. */
 static void check_against_bitmap(const struct rangeset *in,
 				 const struct rangeset *out)
 {
-	static uint8_t want[NTAGS][UNIVERSE], got[NTAGS][UNIVERSE];
+	static uint8_t want[2 * NTAGS][UNIVERSE], got[2 * NTAGS][UNIVERSE];
 
 	memset(want, 0, sizeof(want));
 	memset(got, 0, sizeof(got));
 	for (size_t i = 0; i < in->n; i++)
 		for (u128 a = in->v[i].lo; a <= in->v[i].hi; a++)
-			want[(in->v[i].tag & 0xff) - 'A'][a] = 1;
+			want[row(in->v[i].tag)][a] = 1;
 	for (size_t i = 0; i < out->n; i++)
 		for (u128 a = out->v[i].lo; a <= out->v[i].hi; a++)
-			got[(out->v[i].tag & 0xff) - 'A'][a] = 1;
+			got[row(out->v[i].tag)][a] = 1;
 	assert_memory_equal(want, got, sizeof(want));
 	assert_true(rangeset_is_normal(out));
 }
