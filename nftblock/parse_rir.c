@@ -93,15 +93,19 @@ static bool is_alnum(char c)
  * than strncasecmp, which is locale-aware; this runs twice per record.) */
 static bool eq_word(const char *s, size_t len, const char *w)
 {
-	size_t i;
+	size_t wl = strlen(w);
 
-	for (i = 0; i < len && w[i]; i++) {
+	if (len != wl)
+		return false;
+	if (!memcmp(s, w, len))		/* what the registries write */
+		return true;
+	for (size_t i = 0; i < len; i++) {
 		char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
 
 		if (c != w[i])
 			return false;
 	}
-	return i == len && !w[i];
+	return true;
 }
 
 /* A registry name: "apnic", "ripencc", ... (letters and digits). */
