@@ -54,10 +54,12 @@ compare() {
 	python3 "$ref" --each "$queries" --outdir "$dir" "$@"
 	for q in $(echo "$queries" | tr ',' ' '); do
 		if [ "$q" = ALL ]; then
-			$bin feed-cidrs --format rir "$@" >"$dir/$q.ours" 2>/dev/null
+			$bin feed-cidrs --format rir "$@" >"$dir/$q.ours" \
+				2>"$dir/err" || { cat "$dir/err"; fail "$label: exit $?"; }
 		else
 			$bin feed-cidrs --format rir --country "$q" "$@" \
-				>"$dir/$q.ours" 2>/dev/null
+				>"$dir/$q.ours" 2>"$dir/err" ||
+				{ cat "$dir/err"; fail "$label $q: exit $?"; }
 		fi
 		if ! cmp -s "$dir/$q.txt" "$dir/$q.ours"; then
 			diff "$dir/$q.txt" "$dir/$q.ours" | head -n 20
