@@ -34,7 +34,6 @@ typedef unsigned __int128 u128;
 #define MAX_CSV_FIELDS		16u		/* GeoLite2 blocks have 7 columns, IP2Location 4 */
 #define MAX_COUNTRIES		676u		/* every two-letter code A-Z x A-Z */
 #define MAX_GEONAMES		(1u << 20)	/* GeoLite2 locations has ~250 rows; bound the join table */
-#define MAX_CHECKSUM_BYTES	(1u << 20)	/* ipdeny's MD5SUM lists ~250 files in ~12 KiB */
 #define MAX_ERR_BYTES		256u		/* one error message, already escaped */
 #define MAX_QUOTED_BYTES	48u		/* untrusted text quoted in a message is cut here */
 
