@@ -54,6 +54,12 @@ static const char *csv_field(const char *p, const char *end,
 	return q + 1;
 }
 
+/* A UTF-8 byte order mark some editors put in front of a CSV file. */
+static size_t bom_len(const char *buf, size_t len)
+{
+	return len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+}
+
 int parse_csv_split(struct parse_ctx *ctx, const char *line, size_t len,
 		    struct csv_field *f, size_t *nf)
 {
@@ -166,9 +172,10 @@ static int csv_line(struct parse_ctx *ctx, const char *line, size_t len,
  */
 int parse_csv(struct parse_ctx *ctx, const char *buf, size_t len)
 {
+	size_t b = bom_len(buf, len);
 	bool first = true;
 
-	return parse_each_line(ctx, buf, len, '#', csv_line, &first);
+	return parse_each_line(ctx, buf + b, len - b, '#', csv_line, &first);
 }
 
 /*
@@ -259,8 +266,9 @@ static int i2l_line(struct parse_ctx *ctx, const char *line, size_t len,
 int parse_ip2location(struct parse_ctx *ctx, const char *buf, size_t len)
 {
 	enum i2l_family fam = I2L_UNKNOWN;
+	size_t b = bom_len(buf, len);
 
-	return parse_each_line(ctx, buf, len, 0, i2l_line, &fam);
+	return parse_each_line(ctx, buf + b, len - b, 0, i2l_line, &fam);
 }
 
 /* Both fields plain decimals: a Tor geoip IPv4 row. */
@@ -318,5 +326,7 @@ static int tor_line(struct parse_ctx *ctx, const char *line, size_t len,
  */
 int parse_torgeoip(struct parse_ctx *ctx, const char *buf, size_t len)
 {
-	return parse_each_line(ctx, buf, len, '#', tor_line, NULL);
+	size_t b = bom_len(buf, len);
+
+	return parse_each_line(ctx, buf + b, len - b, '#', tor_line, NULL);
 }

@@ -34,6 +34,11 @@ static const struct pcase csv_cases[] = {
 	  ALL4 " US;255.255.255.255-255.255.255.255 US;" },
 	{ "IPv6 edges", "::,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff,US\n",
 	  ALL6 " US;" },
+	{ "UTF-8 byte order mark", "\xef\xbb\xbf" "1.0.0.0,1.0.0.255,AU\n",
+	  "1.0.0.0-1.0.0.255 AU;" },
+	{ "byte order mark not at the start",
+	  "1.0.0.0,1.0.0.255,AU\n\xef\xbb\xbf" "1.0.1.0,1.0.1.255,AU\n",
+	  NULL, "not an address", 2 },
 	{ "single address", "9.9.9.9,9.9.9.9,US\n", "9.9.9.9-9.9.9.9 US;" },
 	{ "overlapping rows kept for aggregation",
 	  "192.168.0.0,192.168.255.255,AU\n192.168.1.0,192.168.1.255,AU\n"
@@ -95,6 +100,8 @@ static const struct pcase i2l_cases[] = {
 	  "\"34732544\",\"34732799\",\"CI\",\"C\"\"ote d'Ivoire\"\r\n",
 	  "1.11.0.0-1.11.255.255 KR;1.178.112.0-1.178.143.255 PS;"
 	  "2.17.250.0-2.17.250.255 CI;" },
+	{ "byte order mark", "\xef\xbb\xbf\"16777216\",\"16777471\",\"AU\",\"x\"\n",
+	  "1.0.0.0-1.0.0.255 AU;" },
 	{ "unquoted", "16777216,16777471,AU,Australia\n",
 	  "1.0.0.0-1.0.0.255 AU;" },
 	{ "larger LITE databases: extra columns",
