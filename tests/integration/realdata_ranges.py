@@ -13,6 +13,7 @@ import ipaddress
 import lzma
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -100,8 +101,10 @@ class Rows:
 
 
 def addr(text):
-    a = ipaddress.ip_address(text)
-    return a.version, int(a)
+    # inet_pton is ~10x faster than ipaddress.ip_address on a million rows
+    if ':' in text:
+        return 6, int.from_bytes(socket.inet_pton(socket.AF_INET6, text), 'big')
+    return 4, int.from_bytes(socket.inet_pton(socket.AF_INET, text), 'big')
 
 
 def read_csv(rows, text):
@@ -145,13 +148,16 @@ def nftblock(fmt, files, country=None):
     if res.returncode != 0:
         raise SystemExit('nftblock failed (%d): %s' % (res.returncode,
                                                        res.stderr.strip()))
-    return [ipaddress.ip_network(l) for l in res.stdout.split()]
+    return res.stdout.split()
 
 
 def compare(label, got, want):
-    if got == want:
+    """got: nftblock's lines; want: the reference's networks."""
+    if got == [str(n) for n in want] or \
+       [ipaddress.ip_network(l) for l in got] == want:
         print('ok   %-40s %7d prefixes' % (label, len(got)))
         return True
+    got = [ipaddress.ip_network(l) for l in got]
     gs, ws = set(got), set(want)
     print('FAIL %-40s got %d want %d; only in nftblock: %s; only in '
           'reference: %s' % (label, len(got), len(want),
