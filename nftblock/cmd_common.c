@@ -56,18 +56,27 @@ static int read_feed(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-/* A GeoLite2 locations file, which the blocks files join against. */
-static bool is_locations(const char *path)
+/* Parse one feed already in memory; prints "file:line: reason" on error. */
+static int parse_loaded(struct parse_ctx *ctx, enum feed_format fmt,
+			const char *path, const char *buf, size_t len)
 {
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	return strstr(base, "Locations") != NULL ||
-	       strstr(base, "locations") != NULL;
+	ctx->name = path;
+	if (parse_buffer(ctx, fmt, buf, len) == 0)
+		return 0;
+	if (ctx->err_line)
+		log_err("%s:%zu: %s", path, ctx->err_line, ctx->err);
+	else
+		log_err("%s: %s", path, ctx->err);
+	return EX_DATAERR;
 }
 
+/*
+ * Parse arg (a path, or "CC=path" for a CIDR list).  only_loc selects the
+ * GeoLite2 pass: 1 parses the file only when it is a locations file (told by
+ * its header, whatever its name), 0 only when it is not, -1 always.
+ */
 static int parse_one(struct parse_ctx *ctx, enum feed_format fmt,
-		     const char *arg)
+		     const char *arg, int only_loc)
 {
 	const char *path = arg, *eq = strchr(arg, '=');
 	size_t len;
@@ -86,17 +95,10 @@ static int parse_one(struct parse_ctx *ctx, enum feed_format fmt,
 	ret = read_feed(path, &buf, &len);
 	if (ret)
 		return ret;
-	ctx->name = path;
-	ret = parse_buffer(ctx, fmt, buf, len);
+	if (only_loc < 0 || only_loc == parse_maxmind_is_locations(buf, len))
+		ret = parse_loaded(ctx, fmt, path, buf, len);
 	free(buf);
-	if (ret) {
-		if (ctx->err_line)
-			log_err("%s:%zu: %s", path, ctx->err_line, ctx->err);
-		else
-			log_err("%s: %s", path, ctx->err);
-		return EX_DATAERR;
-	}
-	return 0;
+	return ret;
 }
 
 int cmd_parse_files(struct parse_ctx *ctx, enum feed_format fmt, char **files,
@@ -104,14 +106,19 @@ int cmd_parse_files(struct parse_ctx *ctx, enum feed_format fmt, char **files,
 {
 	int ret;
 
-	/* GeoLite2 blocks files join against the locations file: read it first */
-	for (int pass = 0; pass < 2; pass++) {
+	if (fmt != FMT_MAXMIND) {
 		for (int i = 0; i < nfiles; i++) {
-			bool loc = fmt == FMT_MAXMIND && is_locations(files[i]);
-
-			if ((pass == 0) != loc)
-				continue;
-			ret = parse_one(ctx, fmt, files[i]);
+			ret = parse_one(ctx, fmt, files[i], -1);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	/* GeoLite2 blocks files join against the locations files: read those
+	 * first (blocks files are read twice; they are at most a few ten MiB) */
+	for (int pass = 1; pass >= 0; pass--) {
+		for (int i = 0; i < nfiles; i++) {
+			ret = parse_one(ctx, fmt, files[i], pass);
 			if (ret)
 				return ret;
 		}

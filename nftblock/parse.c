@@ -58,6 +58,8 @@ void parse_ctx_free(struct parse_ctx *ctx)
 		return;
 	rangeset_free(&ctx->out[0]);
 	rangeset_free(&ctx->out[1]);
+	parse_maxmind_free(ctx->geo);
+	ctx->geo = NULL;
 }
 
 int parse_fail(struct parse_ctx *ctx, const char *reason, const char *quote,

@@ -78,6 +78,28 @@ int parse_ip2location(struct parse_ctx *ctx, const char *buf, size_t len);
 int parse_torgeoip(struct parse_ctx *ctx, const char *buf, size_t len);
 int parse_maxmind(struct parse_ctx *ctx, const char *buf, size_t len);
 
+/*
+ * GeoLite2: the join table filled by locations files lives in ctx->geo and
+ * is freed by parse_ctx_free() through parse_maxmind_free() (accepts NULL).
+ * parse_maxmind_is_locations() tells a locations file by its header line.
+ */
+void parse_maxmind_free(struct maxmind_geo *geo);
+bool parse_maxmind_is_locations(const char *buf, size_t len);
+
+/*
+ * For CSV parser modules: split one line into at most MAX_CSV_FIELDS fields
+ * at ',' with optional RFC 4180 quoting (no line breaks inside quotes; ""
+ * stays doubled in the field).  f[] must hold MAX_CSV_FIELDS entries; fields
+ * point into line.  Returns 0 and sets *nf, or parse_fail()'s -EINVAL.
+ */
+struct csv_field {
+	const char *s;
+	size_t len;
+	bool quoted;
+};
+int parse_csv_split(struct parse_ctx *ctx, const char *line, size_t len,
+		    struct csv_field *f, size_t *nf);
+
 /* True when the buffer looks like an HTML or captive-portal page. */
 bool parse_looks_like_html(const char *buf, size_t len);
 
@@ -95,7 +117,6 @@ struct checksum {
 int parse_checksum(const char *buf, size_t len, const char *fname,
 		   struct checksum *out, char *err, size_t errlen);
 
-#endif
 
 /*
  * For parser modules: call fn once per line of buf that is neither blank nor
@@ -117,3 +138,5 @@ int parse_fail(struct parse_ctx *ctx, const char *reason, const char *quote,
  * ctx->families; counts records/skipped. */
 void parse_keep(struct parse_ctx *ctx, int family, u128 lo, u128 hi,
 		uint32_t tag);
+
+#endif

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fuzz_ip2location.c - the ip2location parser on arbitrary bytes; see fuzzcheck.h. */
+#include "fuzzcheck.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_one(FMT_IP2LOCATION, data, size);
+	return 0;
+}
