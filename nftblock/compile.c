@@ -144,15 +144,19 @@ void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
 	rangeset_normalize(out);
 }
 
-void compile_family(const struct rangeset *in, const struct ccset *want,
-		    struct rangeset *out, struct compile_report *rep)
+/*
+ * clean = the ranges of in whose country is in want (NULL: all countries),
+ * normalized per country (or as one set when flat), minus the never-block
+ * ranges, which are counted in rep.
+ */
+static void select_clean(const struct rangeset *in, const struct ccset *want,
+			 bool flat, struct rangeset *clean,
+			 struct compile_report *rep)
 {
-	struct compile_report local;
-	struct rangeset sel, nb, clean, inside;
+	struct rangeset sel, nb, inside;
 	struct ccset all;
+	size_t o = 0;
 
-	if (!rep)
-		rep = &local;
 	if (!want) {
 		ccset_init(&all, true);
 		want = &all;
@@ -160,28 +164,51 @@ void compile_family(const struct rangeset *in, const struct ccset *want,
 	memset(rep, 0, sizeof(*rep));
 	rangeset_init(&sel, in->family);
 	rangeset_copy(&sel, in);
-	{
-		size_t o = 0;
-
-		for (size_t i = 0; i < sel.n; i++)
-			if (ccset_has(want, sel.v[i].tag))
-				sel.v[o++] = sel.v[i];
-		sel.n = o;
-	}
-	rangeset_normalize(&sel);
+	for (size_t i = 0; i < sel.n; i++)
+		if (ccset_has(want, sel.v[i].tag))
+			sel.v[o++] = sel.v[i];
+	sel.n = o;
+	if (flat)
+		rangeset_flatten(&sel, 0);
+	else
+		rangeset_normalize(&sel);
 	compile_neverblock(in->family, &nb);
 	rangeset_intersect(&sel, &nb, &inside);
 	if (inside.n) {
 		rep->bogon_ranges = inside.n;
 		rep->bogon_addrs = rangeset_count(&inside);
-		rep->bogon_first_cc = inside.v[0].tag;
+		/* a flat set has lost its countries: find one */
+		for (size_t i = 0; i < in->n && !rep->bogon_first_cc; i++)
+			if (ccset_has(want, in->v[i].tag) &&
+			    in->v[i].lo <= inside.v[0].hi &&
+			    in->v[i].hi >= inside.v[0].lo)
+				rep->bogon_first_cc = in->v[i].tag;
 	}
-	rangeset_subtract(&sel, &nb, &clean);
-	/* free before resolving: it allocates as much again, and memory
-	 * reused is cheaper than fresh pages (a world map is ~5 MB a copy) */
+	rangeset_subtract(&sel, &nb, clean);
 	rangeset_free(&sel);
 	rangeset_free(&nb);
 	rangeset_free(&inside);
+}
+
+void compile_family(const struct rangeset *in, const struct ccset *want,
+		    struct rangeset *out, struct compile_report *rep)
+{
+	struct compile_report local;
+	struct rangeset clean;
+
+	if (!rep)
+		rep = &local;
+	/* the selection is freed before resolving: that allocates as much
+	 * again, and memory reused is cheaper than fresh pages */
+	select_clean(in, want, false, &clean, rep);
 	compile_resolve_overlaps(&clean, out, rep);
 	rangeset_free(&clean);
+}
+
+void compile_union(const struct rangeset *in, const struct ccset *want,
+		   struct rangeset *out, struct compile_report *rep)
+{
+	struct compile_report local;
+
+	select_clean(in, want, true, out, rep ? rep : &local);
 }

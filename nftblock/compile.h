@@ -41,6 +41,14 @@ void compile_family(const struct rangeset *in, const struct ccset *want,
 		    struct rangeset *out, struct compile_report *rep);
 
 /*
+ * The union of the countries in want (NULL: all countries), never-block
+ * ranges removed, as one normal set with tag 0: what compile_family() maps,
+ * without the countries.  rep as for compile_family() (no overlap counts).
+ */
+void compile_union(const struct rangeset *in, const struct ccset *want,
+		   struct rangeset *out, struct compile_report *rep);
+
+/*
  * Resolve overlaps across tags in a normal set (the rule above): the result
  * is normal and no address is in two ranges.  Adds to rep's overlap counts.
  */
