@@ -177,6 +177,10 @@ def main():
         print("iprange is not installed (apt-get install iprange)")
         return 1
     data = data_dir()
+    # every nftblock figure below includes this: loading the shared
+    # libraries (libcurl, libarchive, libcrypto) that only fetch uses
+    print(f"process start-up: nftblock version {median_time([BIN, 'version'])}"
+          f"   iprange /dev/null {median_time(['iprange', '/dev/null'])}")
     with tempfile.TemporaryDirectory() as tmp:
         os.mkdir(os.path.join(tmp, "rir"))
         bench_rir(data, os.path.join(tmp, "rir"))
