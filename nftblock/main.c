@@ -34,6 +34,14 @@ static const struct cmd {
 	{ "feed-cidrs", cmd_feed_cidrs,
 	  "--format FMT [--family 4|6] [--country CC]... FILE...",
 	  "print a feed's aggregated prefixes" },
+	{ "apply", cmd_apply,
+	  "--format FMT FILE... [--country CC]... [--direction DIR] "
+	  "[--allow ADDR]... [--state-dir DIR]",
+	  "program the kernel from local feed files" },
+	{ "disable", cmd_disable, "[--state-dir DIR]",
+	  "remove table inet nftblock" },
+	{ "dump", cmd_dump, "", "print the kernel's ranges per country" },
+	{ "why", cmd_why, "ADDR", "explain the kernel's verdict for ADDR" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };
