@@ -141,7 +141,7 @@ def cmd_world(args):
     # generator avoids the never-block blocks by staying in 11.0.0.0/8+ and
     # leaving 100/8, 127/8, 169/8, 172/8, 192/8, 198/8, 203/8 alone.
     bad4 = {0, 10, 100, 127, 169, 172, 192, 198, 203}
-    gap = (224 - 12) * (1 << 24) // n4
+    gap = (224 - 12) * (1 << 24) // n4 // 2
     pos, made = 12 << 24, []
     while len(made) < n4:
         ln = rnd.choice((24, 24, 24, 23, 22, 21, 20, 19, 16))
@@ -168,7 +168,7 @@ def cmd_world(args):
             if len(files[cc]) > 1:
                 files[cc].pop(rnd.randrange(len(files[cc])))
         for _ in range(changes - changes // 2):
-            a = (0x2a00 << 112) + rnd.randrange(1 << 40) * (1 << 88)
+            a = (0x3000 << 112) + rnd.randrange(1 << 24) * (1 << 88)
             files[rnd.choice(keys)].append((6, a, 40))
     os.makedirs(outdir, exist_ok=True)
     for cc, rs in files.items():
