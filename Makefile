@@ -66,8 +66,10 @@ check: CFLAGS += -Werror
 check: all $(UNIT_BINS) $(FUZZ_REPLAY)
 	tests/run-tests.sh
 
+# the parser benchmark, then the kernel one (root: it uses network namespaces)
 bench: all
-	tests/bench/run-bench.sh
+	@for s in tests/bench/run-bench.sh tests/bench/bench-kernel.sh; do \
+		[ ! -e "$$s" ] || sh "$$s" || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/nftblock/feeds

@@ -157,6 +157,8 @@ static int do_apply(const struct kopts *ko, struct nft_gen *g,
 	if (ret)
 		return kernel_exit(ret, "apply");
 	print_result(&res, g);
+	if (res.mode == NFT_UNCHANGED)
+		return EX_OK;	/* the state file already says this */
 	out.gen = *g;
 	out.fp = res.fp;
 	out.genid = res.genid;

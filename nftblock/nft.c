@@ -164,7 +164,8 @@ struct bmsg {
 	int8_t family;		/* of the elements: 4, 6, 0 */
 	const char *what;	/* object or set name (static or in names) */
 	const struct rangeset *rs;	/* element messages: the ranges */
-	size_t first;		/* index of the first range in rs */
+	const uint32_t *ord;	/* their order (NULL: as stored) */
+	size_t first;		/* position of the first range in that order */
 };
 
 struct batch {
@@ -514,6 +515,7 @@ struct elw {
 	const char *set;
 	int family;
 	const struct rangeset *rs;
+	const uint32_t *ord;
 };
 
 static void elw_open(struct elw *w, size_t first)
@@ -524,6 +526,7 @@ static void elw_open(struct elw *w, size_t first)
 	w->nlh = batch_hdr(w->b, w->type, flags, w->set);
 	w->b->m[w->b->n].family = (int8_t)w->family;
 	w->b->m[w->b->n].rs = w->rs;
+	w->b->m[w->b->n].ord = w->ord;
 	w->b->m[w->b->n].first = first;
 	mnl_attr_put_strz(w->nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_TABLE);
 	mnl_attr_put_strz(w->nlh, NFTA_SET_ELEM_LIST_SET, w->set);
@@ -540,29 +543,30 @@ static void elw_close(struct elw *w)
 }
 
 /*
- * Element messages for every range of rs on set name (add or delete), one
- * nest per message kept under NEST_LIMIT.  map: data is "jump cc_XX".
+ * Element messages for every range of rs, in the order ord (NULL: as
+ * stored), on set name (add or delete), one nest per message kept under
+ * NEST_LIMIT.  map: data is "jump cc_XX".
  */
 static void put_elems(struct batch *b, uint16_t type, const char *set,
-		      const struct rangeset *rs, bool map)
+		      const struct rangeset *rs, const uint32_t *ord, bool map)
 {
 	struct elw w = { .b = b, .type = type, .set = set,
-			 .family = rs->family, .rs = rs };
+			 .family = rs->family, .rs = rs, .ord = ord };
+	bool data = map && type == NFT_MSG_NEWSETELEM;
 	u128 top = cidr_max(rs->family);
 	char chain[8];
 
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct range *r = &rs->v[i];
+		const struct range *r = &rs->v[ord ? ord[i] : i];
 
 		if (w.nlh && (char *)mnl_nlmsg_get_payload_tail(w.nlh) -
 		    (char *)w.list > NEST_LIMIT)
 			elw_close(&w);
 		if (!w.nlh)
 			elw_open(&w, i);
-		if (map && type == NFT_MSG_NEWSETELEM)
+		if (data)
 			cc_chain(r->tag, chain);
-		put_elem(w.nlh, rs->family, r->lo, false,
-			 map && type == NFT_MSG_NEWSETELEM ? chain : NULL);
+		put_elem(w.nlh, rs->family, r->lo, false, data ? chain : NULL);
 		if (r->hi != top)
 			put_elem(w.nlh, rs->family, r->hi + 1, true, NULL);
 		b->elems++;
@@ -717,7 +721,8 @@ static void report_error(struct batch *b, const struct txn_err *te)
 	}
 	m = &b->m[te->msg];
 	if (!m->rs || !te->offs ||
-	    (r = err_range(b, te)) == SIZE_MAX || r >= m->rs->n) {
+	    (r = err_range(b, te)) == SIZE_MAX || r >= m->rs->n ||
+	    (m->ord && (r = m->ord[r]) >= m->rs->n)) {
 		log_debug("message %zu (%s): %s", te->msg, m->what,
 			  strerror(-te->err));
 		return;
@@ -937,51 +942,69 @@ void nft_gen_free(struct nft_gen *g)
 	}
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/* A 64-bit multiply-xorshift mix: fast, good enough to tell generations
+ * apart (not a defence against someone forging one). */
+static uint64_t mix(uint64_t h, uint64_t w)
 {
-	const uint8_t *c = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c[i]) * 0x100000001b3ull;
-	return h;
+	h ^= w;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
 }
 
-static uint64_t fnv_set(uint64_t h, const struct rangeset *s)
+static uint64_t hash_set(uint64_t h, const struct rangeset *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		uint64_t w[5] = { (uint64_t)(s->v[i].lo >> 64),
-				  (uint64_t)s->v[i].lo,
-				  (uint64_t)(s->v[i].hi >> 64),
-				  (uint64_t)s->v[i].hi, s->v[i].tag };
-
-		h = fnv(h, w, sizeof(w));
+		h = mix(h, (uint64_t)(s->v[i].lo >> 64));
+		h = mix(h, (uint64_t)s->v[i].lo);
+		h = mix(h, (uint64_t)(s->v[i].hi >> 64));
+		h = mix(h, (uint64_t)s->v[i].hi);
+		h = mix(h, s->v[i].tag);
 	}
-	return fnv(h, &s->n, sizeof(s->n));
+	return mix(h, s->n);
 }
 
 uint64_t nft_gen_fingerprint(const struct nft_gen *g)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = mix(0xcbf29ce484222325ull, g->dirs);
 
-	h = fnv(h, &g->dirs, sizeof(g->dirs));
 	for (int f = 0; f < 2; f++) {
-		h = fnv_set(h, &g->map[f]);
-		h = fnv_set(h, &g->allow[f]);
+		h = hash_set(h, &g->map[f]);
+		h = hash_set(h, &g->allow[f]);
 	}
 	return h & ~SLOT_MASK;
 }
 
-static int lo_cmp(const void *a, const void *b)
+static int range_lo_cmp(const void *a, const void *b)
 {
 	const struct range *x = a, *y = b;
 
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* The kernel gets elements in ascending address order, as nft sends them. */
-static void sort_by_addr(struct rangeset *s)
+static const struct range *sort_base;
+
+static int lo_cmp(const void *a, const void *b)
 {
-	qsort(s->v, s->n, sizeof(*s->v), lo_cmp);
+	u128 x = sort_base[*(const uint32_t *)a].lo;
+	u128 y = sort_base[*(const uint32_t *)b].lo;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The kernel gets elements in ascending address order, as nft sends them;
+ * a normal set is sorted by country, so sort an index (4 bytes a range,
+ * not a copy of the ranges).  The caller frees the result.
+ */
+static uint32_t *addr_order(const struct rangeset *s)
+{
+	uint32_t *ord = xcalloc(s->n ? s->n : 1, sizeof(*ord));
+
+	for (size_t i = 0; i < s->n; i++)
+		ord[i] = (uint32_t)i;
+	sort_base = s->v;
+	qsort(ord, s->n, sizeof(*ord), lo_cmp);
+	return ord;
 }
 
 /* Countries of a map set, each once (the set is sorted by tag). */
@@ -1023,22 +1046,23 @@ static void build_diff(struct batch *b, const struct nft_gen *g,
 	}
 	for (int f = 0; f < 2; f++)
 		put_countries(b, &add[f], &prev->gen->map[f]);
-	for (int i = 0; i < 4; i++)
-		sort_by_addr(&del[i]);
-	for (int i = 0; i < 4; i++)
-		sort_by_addr(&add[i]);
+	/* a diff is small and ours: sort it in place */
+	for (int i = 0; i < 4; i++) {
+		qsort(del[i].v, del[i].n, sizeof(*del[i].v), range_lo_cmp);
+		qsort(add[i].v, add[i].n, sizeof(*add[i].v), range_lo_cmp);
+	}
 	/* first: the fingerprint swap, which fails unless the kernel holds
 	 * exactly the generation the diff was computed from */
 	put_gen(b, NFT_MSG_DELSETELEM, prev->fp);
 	for (int f = 0; f < 2; f++) {
-		put_elems(b, NFT_MSG_DELSETELEM, name[f], &del[f], true);
+		put_elems(b, NFT_MSG_DELSETELEM, name[f], &del[f], NULL, true);
 		put_elems(b, NFT_MSG_DELSETELEM, allow_names[f], &del[2 + f],
-			  false);
+			  NULL, false);
 	}
 	for (int f = 0; f < 2; f++) {
-		put_elems(b, NFT_MSG_NEWSETELEM, name[f], &add[f], true);
+		put_elems(b, NFT_MSG_NEWSETELEM, name[f], &add[f], NULL, true);
 		put_elems(b, NFT_MSG_NEWSETELEM, allow_names[f], &add[2 + f],
-			  false);
+			  NULL, false);
 	}
 	put_gen(b, NFT_MSG_NEWSETELEM, fp);
 }
@@ -1049,10 +1073,18 @@ static void build_diff(struct batch *b, const struct nft_gen *g,
  * deleted, exceptions and fingerprint rewritten).  *fill_at and *switch_at
  * get the first message index of the last two.
  */
+static void build_switch(struct batch *b, const struct nft_gen *g,
+			 const struct kview *v, unsigned slot, uint64_t fp);
+
+/*
+ * bind_first (one transaction only): the rules bind the new maps while they
+ * are still empty, so the kernel does not walk every element once per
+ * binding; the elements are checked one by one as they are added instead.
+ */
 static void build_full(struct batch *b, const struct nft_gen *g,
-		       const struct rangeset sorted[2],
+		       uint32_t *const ord[2],
 		       const struct kview *v, unsigned slot, uint64_t fp,
-		       size_t *fill_at, size_t *switch_at)
+		       bool bind_first, size_t *fill_at, size_t *switch_at)
 {
 	static char names[2][16];	/* referenced by b->m[].what */
 
@@ -1066,10 +1098,24 @@ static void build_full(struct batch *b, const struct nft_gen *g,
 		slot_name(names[f], sizeof(names[f]), "geo", f ? 6 : 4, slot);
 		put_set(b, names[f], f ? 6 : 4, true, true, 4 + f);
 	}
+	if (bind_first) {
+		*switch_at = b->n;
+		build_switch(b, g, v, slot, fp);
+	}
 	*fill_at = b->n;
 	for (int f = 0; f < 2; f++)
-		put_elems(b, NFT_MSG_NEWSETELEM, names[f], &sorted[f], true);
-	*switch_at = b->n;
+		put_elems(b, NFT_MSG_NEWSETELEM, names[f], &g->map[f], ord[f],
+			  true);
+	if (!bind_first) {
+		*switch_at = b->n;
+		build_switch(b, g, v, slot, fp);
+	}
+}
+
+/* Rules to the maps of slot, old maps deleted, exceptions, fingerprint. */
+static void build_switch(struct batch *b, const struct nft_gen *g,
+			 const struct kview *v, unsigned slot, uint64_t fp)
+{
 	for (int d = 0; d < 3; d++) {
 		if (g->dirs & (1u << d)) {
 			put_chain(b, NFT_MSG_NEWCHAIN, base_names[d], d);
@@ -1092,7 +1138,7 @@ static void build_full(struct batch *b, const struct nft_gen *g,
 		}
 		put_flush_set(b, allow_names[f]);
 		put_elems(b, NFT_MSG_NEWSETELEM, allow_names[f], &g->allow[f],
-			  false);
+			  NULL, false);
 	}
 	put_flush_set(b, "gen");
 	put_gen(b, NFT_MSG_NEWSETELEM, fp);
@@ -1147,7 +1193,7 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 		      const struct kview *v, const struct nft_opts *o,
 		      struct nft_result *res)
 {
-	struct rangeset sorted[2];
+	uint32_t *ord[2];
 	struct batch b;
 	size_t fill_at, switch_at, budget;
 	uint32_t genid = v->genid;
@@ -1159,16 +1205,20 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 	if (ret)
 		return ret;
 	fp = nft_gen_fingerprint(g) | slot;
-	for (int f = 0; f < 2; f++) {
-		rangeset_init(&sorted[f], f ? 6 : 4);
-		rangeset_copy(&sorted[f], &g->map[f]);
-		sort_by_addr(&sorted[f]);
-	}
+	for (int f = 0; f < 2; f++)
+		ord[f] = addr_order(&g->map[f]);
 	batch_init(&b, nl->seq);
 	nl->seq += 1u << 24;
-	build_full(&b, g, sorted, v, slot, fp, &fill_at, &switch_at);
+	build_full(&b, g, ord, v, slot, fp, true, &fill_at, &switch_at);
 	nl_size_buffers(nl, b.len + BUF_MARGIN);
 	budget = budget_of(nl, o);
+	if (b.len > budget) {	/* several transactions: switch last */
+		batch_free(&b);
+		batch_init(&b, nl->seq);
+		nl->seq += 1u << 24;
+		build_full(&b, g, ord, v, slot, fp, false, &fill_at,
+			   &switch_at);
+	}
 	res->mode = NFT_FULL;
 	res->add_elems = b.elems;
 	res->msgs = b.n;
@@ -1190,7 +1240,7 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 	}
 	batch_free(&b);
 	for (int f = 0; f < 2; f++)
-		rangeset_free(&sorted[f]);
+		free(ord[f]);
 	return ret;
 }
 
@@ -1278,7 +1328,7 @@ static const char *distrust(const struct nft_gen *g, const struct nft_prev *p,
 	return NULL;
 }
 
-int nft_apply(const struct nft_gen *g, const struct nft_prev *prev,
+int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
 	      const struct nft_opts *o, struct nft_result *res)
 {
 	static const struct nft_opts defaults;
@@ -1307,6 +1357,10 @@ int nft_apply(const struct nft_gen *g, const struct nft_prev *prev,
 		if (ret == 1) {
 			const char *why = res->why_full;
 
+			if (prev->gen) {	/* not needed: free it early */
+				nft_gen_free(prev->gen);
+				prev->gen = NULL;
+			}
 			memset(res, 0, sizeof(*res));
 			res->restarts = restarts;
 			res->why_full = why;

@@ -43,7 +43,7 @@ struct nft_gen {
 
 /* What nftblock knows about what it last committed (see state.h). */
 struct nft_prev {
-	const struct nft_gen *gen;	/* NULL: nothing trusted */
+	struct nft_gen *gen;		/* NULL: nothing trusted */
 	uint64_t fp;			/* fingerprint, slot in the low bits */
 	uint32_t genid;			/* ruleset generation after our commit */
 };
@@ -81,7 +81,7 @@ uint64_t nft_gen_fingerprint(const struct nft_gen *g);
  * -errno: -EPERM without CAP_NET_ADMIN, -EPROTONOSUPPORT / -EAFNOSUPPORT
  * without nf_tables, -ERANGE when the data cannot be loaded.
  */
-int nft_apply(const struct nft_gen *g, const struct nft_prev *prev,
+int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
 	      const struct nft_opts *o, struct nft_result *res);
 
 /* Delete table inet nftblock in one transaction.  0, -ENOENT when absent,
