@@ -39,6 +39,13 @@ static int kernel_exit(int err, const char *what)
 	case -ENOENT:
 		log_err("%s: table inet %s does not exist", what, NFT_TABLE);
 		return EX_UNAVAILABLE;
+	case -ERANGE:
+		log_err("%s: the final switch does not fit one transaction of "
+			"the socket buffer; nothing was changed", what);
+		return EX_UNAVAILABLE;
+	case -EBUSY:
+		log_err("%s: every map slot is taken; run disable first", what);
+		return EX_UNAVAILABLE;
 	case -ESRCH:
 		log_err("%s: table inet %s has no live generation", what,
 			NFT_TABLE);
@@ -46,6 +53,8 @@ static int kernel_exit(int err, const char *what)
 	default:
 		log_err("%s: the kernel refused the transaction (%s); nothing "
 			"was changed", what, strerror(-err));
+		if (*nft_last_error())
+			log_err("%s: %s", what, nft_last_error());
 		return EX_PROTOCOL;
 	}
 }

@@ -53,6 +53,7 @@
 #define MSG_RESERVE		(80u << 10)	/* room reserved per message */
 #define BUF_MARGIN		(64u << 10)	/* sndbuf head room per batch */
 #define MAX_BATCH_BYTES		(256u << 20)	/* SO_SNDBUFFORCE ceiling */
+#define MIN_BATCH_BYTES		(256u << 10)	/* below this, give up shrinking */
 #define RCVBUF_BYTES		(4u << 20)	/* room for error replies */
 #define RECV_BYTES		(128u << 10)	/* one recv(): above any dump message */
 #define MAX_WHY_STEPS		64	/* adjacent ranges walked back by why */
@@ -68,11 +69,21 @@ static const unsigned base_hooks[3] = { NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT,
 
 /* ---- netlink socket ---------------------------------------------------- */
 
+/* The last error the kernel reported, mapped to its message and element. */
+static char last_error[MAX_ERR_BYTES];
+
+const char *nft_last_error(void)
+{
+	return last_error;
+}
+
+
 struct nl {
 	struct mnl_socket *sk;
 	unsigned portid;
 	uint32_t seq;
 	size_t sndbuf;
+	size_t budget;		/* bytes per transaction last used */
 	bool forced;		/* SO_SNDBUFFORCE worked */
 };
 
@@ -81,6 +92,7 @@ static int nl_open(struct nl *nl)
 	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
+	last_error[0] = 0;
 	nl->sk = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!nl->sk)
 		return -errno;
@@ -716,22 +728,24 @@ static void report_error(struct batch *b, const struct txn_err *te)
 	size_t r;
 
 	if (te->msg == SIZE_MAX) {
-		log_debug("batch refused: %s", strerror(-te->err));
+		snprintf(last_error, sizeof(last_error), "batch refused: %s",
+			 strerror(-te->err));
 		return;
 	}
 	m = &b->m[te->msg];
 	if (!m->rs || !te->offs ||
 	    (r = err_range(b, te)) == SIZE_MAX || r >= m->rs->n ||
 	    (m->ord && (r = m->ord[r]) >= m->rs->n)) {
-		log_debug("message %zu (%s): %s", te->msg, m->what,
-			  strerror(-te->err));
+		snprintf(last_error, sizeof(last_error), "message %zu (%s): %s",
+			 te->msg, m->what, strerror(-te->err));
 		return;
 	}
-	log_debug("message %zu (%s %s): element %s-%s (%s): %s", te->msg,
-		  m->type == NFT_MSG_NEWSETELEM ? "add to" : "delete from",
-		  m->what, cidr_format_addr(m->family, m->rs->v[r].lo, lo),
-		  cidr_format_addr(m->family, m->rs->v[r].hi, hi),
-		  cc_format(m->rs->v[r].tag, cc), strerror(-te->err));
+	snprintf(last_error, sizeof(last_error),
+		 "message %zu (%s %s): element %s-%s (%s): %s", te->msg,
+		 m->type == NFT_MSG_NEWSETELEM ? "add to" : "delete from",
+		 m->what, cidr_format_addr(m->family, m->rs->v[r].lo, lo),
+		 cidr_format_addr(m->family, m->rs->v[r].hi, hi),
+		 cc_format(m->rs->v[r].tag, cc), strerror(-te->err));
 }
 
 /*
@@ -1179,13 +1193,14 @@ static int send_runs(struct nl *nl, struct batch *b, size_t from, size_t to,
 	return 0;
 }
 
-static size_t budget_of(const struct nl *nl, const struct nft_opts *o)
+static size_t budget_of(struct nl *nl, const struct nft_opts *o)
 {
 	size_t bud = nl->sndbuf > 2 * BUF_MARGIN ? nl->sndbuf - BUF_MARGIN :
 		     nl->sndbuf / 2;
 
 	if (o->max_batch && o->max_batch < bud)
 		bud = o->max_batch;
+	nl->budget = bud;
 	return bud;
 }
 
@@ -1292,6 +1307,7 @@ static int apply_diff(struct nl *nl, const struct nft_gen *g,
 	ret = send_runs(nl, &b, 0, b.n, b.len, &genid, o, res);
 	if (ret == -ENOENT || ret == -EEXIST) {
 		res->why_full = "the kernel's maps differ from the state";
+		log_info("diff refused: %s", last_error);
 		ret = 1;
 	}
 	if (!ret) {
@@ -1331,13 +1347,14 @@ static const char *distrust(const struct nft_gen *g, const struct nft_prev *p,
 int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
 	      const struct nft_opts *o, struct nft_result *res)
 {
-	static const struct nft_opts defaults;
+	struct nft_opts local = { 0 };
 	struct kview v;
 	struct nl nl;
 	int ret;
 
-	if (!o)
-		o = &defaults;
+	if (o)
+		local = *o;
+	o = &local;
 	memset(res, 0, sizeof(*res));
 	ret = nl_open(&nl);
 	if (ret)
@@ -1366,7 +1383,12 @@ int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
 			res->why_full = why;
 			ret = apply_full(&nl, g, &v, o, res);
 		}
-		if (ret != -ERESTART)
+		/* the socket buffer would not take the batch: smaller
+		 * transactions (the maps of a full replace fill over several) */
+		if ((ret == -EMSGSIZE || ret == -ENOBUFS) &&
+		    nl.budget / 2 >= MIN_BATCH_BYTES)
+			local.max_batch = nl.budget / 2;
+		else if (ret != -ERESTART)
 			break;
 		res->restarts++;
 	}

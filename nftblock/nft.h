@@ -107,6 +107,10 @@ struct nft_why {
 /* Look one address up in the kernel (single-element gets, no dump). */
 int nft_why(int family, u128 addr, struct nft_why *out);
 
+/* What the kernel last refused, with the message and the element it was
+ * about ("" when nothing failed).  Valid until the next call. */
+const char *nft_last_error(void);
+
 /* Read the ruleset generation and our table's fingerprint (0: none). */
 int nft_probe(uint32_t *genid, uint64_t *fp);
 

@@ -123,6 +123,23 @@ check_exact "$NS" want1 "directions switched back"
 	fail "old maps left behind"
 check_foreign "directions"
 
+# several transactions (a capped socket buffer): the new maps fill first,
+# a final small transaction switches; a failing switch leaves the old maps
+out=$(apply $G2 --direction in --max-batch 2500) || fail "multi-transaction apply"
+echo "$out"
+[ "$(field transactions "$out")" -gt 1 ] || fail "expected several transactions"
+check_exact "$NS" want2 "filled over several transactions"
+out=$(apply $G1 --max-batch 2500 --test-fail-last 2>&1) && fail "failing switch succeeded"
+nsx "$NS" "$NFTBLOCK" dump $S | sort >dump
+sort want2 | cmp -s - dump || fail "a failed switch changed the live maps"
+nsx "$NS" nft list table inet nftblock | grep -q "hook output" &&
+	fail "a failed switch changed the rules"
+out=$(apply $G1) || fail "apply after a failed switch"
+check_exact "$NS" want1 "after a failed switch"
+[ "$(nsx "$NS" nft list table inet nftblock | grep -c 'map geo')" = 2 ] ||
+	fail "half-filled maps of the failed attempt left behind"
+ok "multi-transaction fill: live maps never partial, leftovers removed"
+
 out=$(nsx "$NS" "$NFTBLOCK" disable $S) || fail "disable"
 echo "$out"
 nsx "$NS" nft list tables | grep -q nftblock && fail "table still there"
