@@ -38,8 +38,12 @@ for o in json.load(sys.stdin)["nftables"]:
 }
 
 # before: everything reachable
-reach "$H" 1.0.1.2 || fail "setup: host cannot reach 1.0.1.2"
-reach "$H" 2001:250::2 || fail "setup: host cannot reach 2001:250::2"
+# (first pings wait for neighbour discovery)
+reach "$H" 1.0.1.2 || reach "$H" 1.0.1.2 || fail "setup: host cannot reach 1.0.1.2"
+reach "$H" 2001:250::2 || reach "$H" 2001:250::2 ||
+	fail "setup: host cannot reach 2001:250::2"
+reach "$H" 2a01:4f8::2 || reach "$H" 2a01:4f8::2 ||
+	fail "setup: host cannot reach 2a01:4f8::2"
 reach "$P" -I 1.0.1.2 9.9.9.1 || fail "setup: peer cannot reach host"
 ok "before apply: all addresses reachable"
 
