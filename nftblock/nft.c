@@ -245,7 +245,9 @@ static void put_table(struct batch *b)
 	struct nlmsghdr *nlh;
 
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
-	nlh = batch_hdr(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_ACK, "table");
+	/* flags 0: a table someone made dormant wakes up again */
+	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	nlh = batch_hdr(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "table");
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	batch_end(b, nlh);
 	nftnl_table_free(t);
@@ -620,6 +622,7 @@ static void put_gen(struct batch *b, uint16_t type, uint64_t fp)
 /* ---- sending -------------------------------------------------------------- */
 
 struct txn_err {
+	uint32_t last_seq;	/* the message that asked for the ACK */
 	int err;		/* first error, -errno */
 	size_t msg;		/* its message index, or SIZE_MAX */
 	uint32_t offs;		/* NLMSGERR_ATTR_OFFS, 0: none */
@@ -653,7 +656,7 @@ static void parse_error(struct batch *b, const struct nlmsghdr *nlh,
 	size_t hl = sizeof(*e);
 
 	if (e->error == 0) {
-		if (idx < b->n)
+		if (e->msg.nlmsg_seq == te->last_seq)
 			te->acked = true;
 		return;
 	}
@@ -757,7 +760,7 @@ static int send_txn(struct nl *nl, struct batch *b, size_t from, size_t to,
 {
 	char begin[64], end[64];
 	struct nlmsghdr *last = batch_msg(b, to - 1);
-	struct txn_err te = { .msg = SIZE_MAX };
+	struct txn_err te = { .msg = SIZE_MAX, .last_seq = last->nlmsg_seq };
 	uint16_t type = last->nlmsg_type;
 	struct iovec iov[3];
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };

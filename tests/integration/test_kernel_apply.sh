@@ -112,6 +112,13 @@ out=$(apply $G1 2>&1) || fail "apply after table deletion"
 echo "$out" | grep -q "the table is missing" || fail "table deletion not noticed: $out"
 check_exact "$NS" want1 "table recreated"
 
+# the table made dormant by someone else: noticed and woken up
+nsx "$NS" nft add table inet nftblock '{ flags dormant; }' || fail "dormant"
+out=$(apply $G1 2>&1) || fail "apply on a dormant table"
+echo "$out" | grep -q "mode=full" || fail "dormant table not noticed: $out"
+nsx "$NS" nft list table inet nftblock | grep -q dormant && fail "table still dormant"
+check_exact "$NS" want1 "woken up"
+
 # directions: forward only, then back to both
 out=$(apply $G1 --direction forward) || fail "apply forward"
 nsx "$NS" nft list table inet nftblock | grep -q "hook input" && fail "input chain left"
