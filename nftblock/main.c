@@ -40,8 +40,10 @@ static const struct cmd {
 	  "program the kernel from local feed files" },
 	{ "disable", cmd_disable, "[--state-dir DIR]",
 	  "remove table inet nftblock" },
-	{ "dump", cmd_dump, "", "print the kernel's ranges per country" },
-	{ "why", cmd_why, "ADDR", "explain the kernel's verdict for ADDR" },
+	{ "dump", cmd_dump, "[--state-dir DIR]",
+	  "print the kernel's ranges per country" },
+	{ "why", cmd_why, "[--state-dir DIR] ADDR",
+	  "explain the kernel's verdict for ADDR" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };
