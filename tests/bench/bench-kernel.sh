@@ -56,7 +56,8 @@ x() { ip netns exec "$NS" "$@"; }
 run() { n=$1; shift; x $H run "$n" "$@"; }		# -> "median_s rss_kib"
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 maxrss() { sort -n | tail -n 1; }
-cold() {	# LABEL CMD...: RUNS cold loads, each in a fresh namespace
+cold() {	# LABEL CMD...: RUNS cold loads, each in a fresh namespace; the
+	# result goes to cold.out (no subshell: cleanup must see the namespace)
 	label=$1; shift
 	: >"$TMP/cold"
 	for i in $(seq "$RUNS"); do
@@ -64,7 +65,8 @@ cold() {	# LABEL CMD...: RUNS cold loads, each in a fresh namespace
 		rm -rf "$TMP/state"
 		run 1 "$@" >>"$TMP/cold" || exit 1
 	done
-	echo "$label $(cut -d' ' -f1 "$TMP/cold" | median) $(cut -d' ' -f2 "$TMP/cold" | maxrss)"
+	echo "$label $(cut -d' ' -f1 "$TMP/cold" | median) $(cut -d' ' -f2 "$TMP/cold" | maxrss)" \
+		>"$TMP/cold.out"
 }
 
 # the kernel's content after each generation, as merged intervals for the
@@ -80,11 +82,14 @@ $H nftreload <r2 >rl.nft
 set -- $(sed -n 's/.*removed=\([0-9]*\) added=\([0-9]*\).*/\1 \2/p' apply2.out)
 echo "world: $(grep -c '\.' r1) IPv4 + $(grep -c ':' r1) IPv6 intervals; daily update: -$1 +$2 elements"
 
-set -- $(cold nftblock "$NFTBLOCK" apply --format cidr --state-dir "$TMP/state" $G1)
+cold nftblock "$NFTBLOCK" apply --format cidr --state-dir "$TMP/state" $G1
+set -- $(cat cold.out)
 NB_COLD=$2 NB_COLD_RSS=$3
-set -- $(cold raw "$RAW" load r1)
+cold raw "$RAW" load r1
+set -- $(cat cold.out)
 RAW_COLD=$2 RAW_RSS=$3
-set -- $(cold nft nft -f t1.nft)
+cold nft nft -f t1.nft
+set -- $(cat cold.out)
 NFT_COLD=$2 NFT_RSS=$3
 
 # daily update: nftblock alternates between the two days (each a diff)

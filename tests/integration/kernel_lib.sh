@@ -32,13 +32,14 @@ need_netns() {
 	ip netns del "$probe"
 }
 
-# mkns NAME: a fresh namespace with lo up; its name is unique to this run
+# mkns VAR NAME: a fresh namespace with lo up, unique to this run, named in
+# $VAR (not in a subshell: the cleanup list must see it)
 mkns() {
-	ns=nbk-$1-$$
-	ip netns add "$ns" || fail "ip netns add $ns"
-	NSLIST="$NSLIST $ns"
-	ip -n "$ns" link set lo up
-	echo "$ns"
+	_ns=nbk-$2-$$
+	ip netns add "$_ns" || fail "ip netns add $_ns"
+	NSLIST="$NSLIST $_ns"
+	ip -n "$_ns" link set lo up
+	eval "$1=\$_ns"
 }
 
 # nsx NS CMD...: run in a namespace

@@ -6,7 +6,7 @@
 # batch changes nothing, a foreign table is never touched.
 . "$(dirname "$0")/kernel_lib.sh"
 need_netns
-NS=$(mkns apply)
+mkns NS apply
 S="--state-dir $TMP/state"
 cd "$TMP" || exit 1
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/kernel_lib.sh"
 need_netns
 command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
-NS=$(mkns err)
+mkns NS err
 cd "$TMP" || exit 1
 chmod 755 "$TMP"
 S="--state-dir $TMP/state"

@@ -7,9 +7,9 @@
 . "$(dirname "$0")/kernel_lib.sh"
 need_netns
 command -v ping >/dev/null || skip "ping (iputils-ping) not installed"
-L=$(mkns lan)
-R=$(mkns rtr)
-P=$(mkns wan)
+mkns L lan
+mkns R rtr
+mkns P wan
 cd "$TMP" || exit 1
 
 veth() {	# NS1 NS2: v-link named after NS2 in NS1 and after NS1 in NS2

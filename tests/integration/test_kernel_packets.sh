@@ -9,8 +9,8 @@
 need_netns
 command -v ping >/dev/null || skip "ping (iputils-ping) not installed"
 command -v nc >/dev/null || skip "nc (netcat-openbsd) not installed"
-H=$(mkns host)
-P=$(mkns peer)
+mkns H host
+mkns P peer
 cd "$TMP" || exit 1
 
 ip link add nbkh$$ netns "$H" type veth peer name nbkp$$ netns "$P" ||

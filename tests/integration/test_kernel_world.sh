@@ -61,7 +61,7 @@ if [ "${1:-}" = --inner ]; then	# inside unshare -rn, on the outer files
 	exit 0
 fi
 
-NS=$(mkns world)
+mkns NS world
 rootns() { ip netns exec "$NS" "$@"; }
 run_world rootns "root, ip netns"
 [ "$TXNS" = 1 ] || fail "as root the world should load in one transaction"
