@@ -83,8 +83,10 @@ check: CFLAGS += -Werror
 check: all $(UNIT_BINS) $(FUZZ_REPLAY)
 	tests/run-tests.sh
 
+# the parser benchmark, then the kernel one (root: it uses network namespaces)
 bench: all
-	tests/bench/run-bench.sh
+	@for s in tests/bench/run-bench.sh tests/bench/bench-kernel.sh; do \
+		[ ! -e "$$s" ] || sh "$$s" || exit 1; done
 
 # The configuration is installed only where none exists: "make install"
 # onto a live system never replaces an admin's nftblock.conf.

@@ -29,6 +29,10 @@ int cmd_load_config(const char *path, const char *feeds_dir, struct conf *c);
 /* Have cmd_load_config() print each file it reads to f ("  config PATH",
  * "  feeds  PATH"); NULL: quiet (the default). */
 void cmd_config_trace(FILE *f);
+int cmd_apply(int argc, char **argv);
+int cmd_disable(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_why(int argc, char **argv);
 
 /* Print the one-line usage of every command to f. */
 void usage(FILE *f);

@@ -36,6 +36,8 @@ typedef unsigned __int128 u128;
 #define MAX_GEONAMES		(1u << 20)	/* GeoLite2 locations has ~250 rows; bound the join table */
 #define MAX_ERR_BYTES		256u		/* one error message, already escaped */
 #define MAX_QUOTED_BYTES	48u		/* untrusted text quoted in a message is cut here */
+#define MAX_STATE_BYTES		(128u << 20)	/* a world map of 1.4 M IPv6 ranges is ~50 MiB */
+#define MAX_STATE_RANGES	(4u << 20)	/* per set in a state file; above any world feed */
 
 /* Configuration and feed catalogue (conf.c). */
 #define MAX_CONF_BYTES		(1u << 20)	/* a config file of 1 MiB is not hand-written */

@@ -39,6 +39,16 @@ static const struct cmd {
 	{ "check-config", cmd_check_config,
 	  "[--config FILE] [--feeds-dir DIR]",
 	  "check the configuration, print a summary, change nothing" },
+	{ "apply", cmd_apply,
+	  "--format FMT FILE... [--country CC]... [--direction DIR] "
+	  "[--allow ADDR]... [--state-dir DIR]",
+	  "program the kernel from local feed files" },
+	{ "disable", cmd_disable, "[--state-dir DIR]",
+	  "remove table inet nftblock" },
+	{ "dump", cmd_dump, "[--state-dir DIR]",
+	  "print the kernel's ranges per country" },
+	{ "why", cmd_why, "[--state-dir DIR] ADDR",
+	  "explain the kernel's verdict for ADDR" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };

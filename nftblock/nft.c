@@ -1,0 +1,1721 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nft.c - the only module that talks to the kernel (libmnl + libnftnl).
+ *
+ * A generation is applied as one nfnetlink batch (BATCH_BEGIN ... END):
+ * object creations, then element deletions, then element additions.  Kernel
+ * behaviour this relies on (checked on 6.18, present since 5.x, so on 6.1):
+ *  - nfnetlink processes a batch synchronously inside sendmsg(), so every
+ *    reply is queued on our socket when sendmsg() returns;
+ *  - NLM_F_ACK on BATCH_END is honoured only since 6.10, so the ACK is asked
+ *    on the last real message; its ACK is delivered after the commit result
+ *    (a commit error is queued first);
+ *  - NFNL_BATCH_GENID makes the kernel refuse the batch with ERESTART when
+ *    another commit happened since we read the generation;
+ *  - an interval element is a start key and an end key (last + 1) flagged
+ *    NFT_SET_ELEM_INTERVAL_END, sent in ascending order; a range that reaches
+ *    the top of the address space has no end element (as nft does);
+ *  - the rbtree backend accepts an end and a start element with the same key
+ *    (adjacent ranges of different countries);
+ *  - table userdata cannot be updated, so the fingerprint is the single
+ *    element of set "gen", deleted and re-added by every diff: a diff against
+ *    a kernel holding another generation fails with ENOENT as a whole.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/object.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+
+#include "cc.h"
+#include "log.h"
+#include "nft.h"
+#include "xmalloc.h"
+
+#define NFT_SLOTS		8	/* map slots: live + stale shadows */
+#define SLOT_MASK		((uint64_t)NFT_SLOTS - 1)
+#define NEST_LIMIT		60000u	/* nla_len is 16 bits: keep a nest < 64 KiB */
+#define MSG_RESERVE		(80u << 10)	/* room reserved per message */
+#define BUF_MARGIN		(64u << 10)	/* sndbuf head room per batch */
+#define MAX_BATCH_BYTES		(256u << 20)	/* SO_SNDBUFFORCE ceiling */
+#define MIN_BATCH_BYTES		(256u << 10)	/* below this, give up shrinking */
+#define RCVBUF_BYTES		(4u << 20)	/* room for error replies */
+#define RECV_BYTES		(128u << 10)	/* one recv(): above any dump message */
+#define MAX_WHY_STEPS		64	/* adjacent ranges walked back by why */
+#define MAX_RESTARTS		5	/* ERESTART retries (generation raced) */
+#define TYPE_IPADDR		7	/* nft datatypes (src/datatype.h) */
+#define TYPE_IP6ADDR		8
+#define TYPE_MARK		19
+#define TYPE_BITS		6	/* nft concatenation type encoding */
+
+static const char *const base_names[3] = { "input", "output", "forward" };
+static const unsigned base_hooks[3] = { NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT,
+					NF_INET_FORWARD };
+
+/* ---- netlink socket ---------------------------------------------------- */
+
+/* The last error the kernel reported, mapped to its message and element. */
+static char last_error[MAX_ERR_BYTES];
+
+const char *nft_last_error(void)
+{
+	return last_error;
+}
+
+
+struct nl {
+	struct mnl_socket *sk;
+	unsigned portid;
+	uint32_t seq;
+	size_t sndbuf;
+	size_t budget;		/* bytes per transaction last used */
+	bool forced;		/* SO_SNDBUFFORCE worked */
+};
+
+static int nl_open(struct nl *nl)
+{
+	int one = 1;
+
+	memset(nl, 0, sizeof(*nl));
+	last_error[0] = 0;
+	nl->sk = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!nl->sk)
+		return -errno;
+	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int ret = -errno;
+
+		mnl_socket_close(nl->sk);
+		nl->sk = NULL;
+		return ret;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	nl->seq = (uint32_t)time(NULL);
+	/* errors without the echoed request, with the failing attribute */
+	mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	return 0;
+}
+
+static void nl_close(struct nl *nl)
+{
+	if (nl->sk)
+		mnl_socket_close(nl->sk);
+	nl->sk = NULL;
+}
+
+/*
+ * Size the socket buffers for a batch of want bytes.  SO_*BUFFORCE needs
+ * CAP_NET_ADMIN in the initial namespace; elsewhere the kernel caps
+ * SO_SNDBUF at 2 * net.core.wmem_max.  Sets nl->sndbuf to what we got.
+ */
+static void nl_size_buffers(struct nl *nl, size_t want)
+{
+	int fd = mnl_socket_get_fd(nl->sk);
+	int v = (int)(want > MAX_BATCH_BYTES ? MAX_BATCH_BYTES : want);
+	int r = RCVBUF_BYTES, got = 0;
+	socklen_t len = sizeof(got);
+
+	nl->forced = setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v,
+				sizeof(v)) == 0;
+	if (!nl->forced)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &r, sizeof(r)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &r, sizeof(r));
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &len) == 0 && got > 0)
+		nl->sndbuf = (size_t)got;
+}
+
+/* Send one request and run cb over every reply until done (dump) or the
+ * answer/ACK.  Returns 0 or -errno from the kernel. */
+static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *data)
+{
+	static char buf[RECV_BYTES];
+	uint32_t seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sk, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(buf, (size_t)n, seq, nl->portid, cb, data);
+		if (ret < 0)
+			return -errno;
+		if (ret == MNL_CB_STOP || !(nlh->nlmsg_flags & NLM_F_DUMP))
+			return 0;
+	}
+}
+
+/* ---- batches -------------------------------------------------------------
+ * Messages are built back to back into one buffer (no BEGIN/END); a
+ * transaction is a run of them, sent with BEGIN and END around it in one
+ * sendmsg().  Each message remembers what it is about, for errors.
+ */
+
+struct bmsg {
+	size_t off;
+	uint16_t type;
+	int8_t family;		/* of the elements: 4, 6, 0 */
+	const char *what;	/* object or set name (static or in names) */
+	const struct rangeset *rs;	/* element messages: the ranges */
+	const uint32_t *ord;	/* their order (NULL: as stored) */
+	size_t first;		/* position of the first range in that order */
+};
+
+struct batch {
+	char *buf;
+	size_t len, cap;
+	struct bmsg *m;
+	size_t n, mcap;
+	uint32_t seq0;		/* seq of message 0 */
+	size_t elems;		/* element operations (ranges) */
+};
+
+static void batch_init(struct batch *b, uint32_t seq0)
+{
+	memset(b, 0, sizeof(*b));
+	b->seq0 = seq0;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->buf);
+	free(b->m);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Start a message; the returned header stays valid until batch_end(). */
+static struct nlmsghdr *batch_hdr(struct batch *b, uint16_t type,
+				  uint16_t flags, const char *what)
+{
+	struct bmsg *m;
+
+	b->buf = xgrow(b->buf, &b->cap, b->len + MSG_RESERVE, 1);
+	b->m = xgrow(b->m, &b->mcap, b->n + 1, sizeof(*b->m));
+	m = &b->m[b->n];
+	memset(m, 0, sizeof(*m));
+	m->off = b->len;
+	m->type = type;
+	m->what = what;
+	return nftnl_nlmsg_build_hdr(b->buf + b->len, type, NFPROTO_INET,
+				     flags, b->seq0 + (uint32_t)b->n);
+}
+
+static void batch_end(struct batch *b, struct nlmsghdr *nlh)
+{
+	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	b->n++;
+}
+
+static struct nlmsghdr *batch_msg(struct batch *b, size_t i)
+{
+	return (struct nlmsghdr *)(b->buf + b->m[i].off);
+}
+
+static size_t batch_bytes(const struct batch *b, size_t from, size_t to)
+{
+	size_t end = to < b->n ? b->m[to].off : b->len;
+
+	return end - b->m[from].off;
+}
+
+/* ---- objects ------------------------------------------------------------- */
+
+static void put_table(struct batch *b)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
+	/* flags 0: a table someone made dormant wakes up again */
+	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	nlh = batch_hdr(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "table");
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	batch_end(b, nlh);
+	nftnl_table_free(t);
+}
+
+static void put_chain(struct batch *b, uint16_t type, const char *name,
+		      int base)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (base >= 0 && type == NFT_MSG_NEWCHAIN) {
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, base_hooks[base]);
+		/* before a filter table at priority 0 */
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, -10);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	}
+	nlh = batch_hdr(b, type, type == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0,
+			base >= 0 ? base_names[base] : "country chain");
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	batch_end(b, nlh);
+	nftnl_chain_free(c);
+}
+
+/* Delete every rule of a chain. */
+static void put_flush_chain(struct batch *b, const char *name)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, name);
+	nlh = batch_hdr(b, NFT_MSG_DELRULE, 0, "flush chain");
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	batch_end(b, nlh);
+	nftnl_rule_free(r);
+}
+
+static void put_set(struct batch *b, const char *name, int family, bool map,
+		    bool excl, uint32_t id)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	if (family == 0) {	/* gen: mark . mark, 64 bits */
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE,
+				  TYPE_MARK << TYPE_BITS | TYPE_MARK);
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, 8);
+	} else {
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE,
+				  family == 4 ? TYPE_IPADDR : TYPE_IP6ADDR);
+		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, family == 4 ? 4 : 16);
+		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_INTERVAL |
+				  (map ? NFT_SET_MAP : 0));
+	}
+	if (map)
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+	nlh = batch_hdr(b, NFT_MSG_NEWSET,
+			NLM_F_CREATE | (excl ? NLM_F_EXCL : 0), "set");
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	batch_end(b, nlh);
+	nftnl_set_free(s);
+}
+
+static void put_del_set(struct batch *b, const char *name)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nlh = batch_hdr(b, NFT_MSG_DELSET, 0, "delete old map");
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	batch_end(b, nlh);
+	nftnl_set_free(s);
+}
+
+static void put_counter(struct batch *b, const char *name)
+{
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, NFT_TABLE);
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_COUNTER);
+	/* without NLM_F_EXCL an existing counter is left as it is */
+	nlh = batch_hdr(b, NFT_MSG_NEWOBJ, NLM_F_CREATE, "counter");
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	batch_end(b, nlh);
+	nftnl_obj_free(o);
+}
+
+/* ---- rules ---------------------------------------------------------------- */
+
+static void e_meta(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void e_cmp(struct nftnl_rule *r, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void e_verdict(struct nftnl_rule *r, int verdict)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* meta nfproto F; FAMILY-addr (src or dst) -> lookup set (vmap when map) */
+static void e_lookup(struct nftnl_rule *r, int family, bool dst,
+		     const char *set, bool map)
+{
+	struct nftnl_expr *e;
+	uint8_t proto = family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+
+	e_meta(r, NFT_META_NFPROTO);
+	e_cmp(r, &proto, 1);
+	e = nftnl_expr_alloc("payload");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
+			   NFT_PAYLOAD_NETWORK_HEADER);
+	/* IPv4 saddr at 12, daddr at 16; IPv6 saddr at 8, daddr at 24 */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, family == 4 ?
+			   (dst ? 16 : 12) : (dst ? 24 : 8));
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, family == 4 ? 4 : 16);
+	nftnl_rule_add_expr(r, e);
+	e = nftnl_expr_alloc("lookup");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	if (map)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	nftnl_rule_add_expr(r, e);
+	if (!map)
+		e_verdict(r, NF_ACCEPT);
+}
+
+static struct nftnl_rule *rule_new(const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	return r;
+}
+
+static void put_rule(struct batch *b, struct nftnl_rule *r)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = batch_hdr(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
+			"rule");
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	batch_end(b, nlh);
+	nftnl_rule_free(r);
+}
+
+static void slot_name(char *buf, size_t n, const char *pfx, int family,
+		      unsigned slot)
+{
+	snprintf(buf, n, "%s%d_%u", pfx, family, slot);
+}
+
+/* The rules of base chain d (0 in, 1 out, 2 forward) using slot's maps. */
+static void put_base_rules(struct batch *b, int d, unsigned slot)
+{
+	const char *chain = base_names[d];
+	char set[32];
+	uint32_t lo = 1;	/* "lo" is ifindex 1 in every namespace */
+	struct nftnl_rule *r;
+
+	if (d != 2) {
+		r = rule_new(chain);
+		e_meta(r, d == 0 ? NFT_META_IIF : NFT_META_OIF);
+		e_cmp(r, &lo, sizeof(lo));
+		e_verdict(r, NF_ACCEPT);
+		put_rule(b, r);
+	}
+	for (int f = 4; f <= 6; f += 2) {
+		for (int dst = 0; dst < 2; dst++) {
+			/* in: source; out: destination; forward: both */
+			if ((d == 0 && dst) || (d == 1 && !dst))
+				continue;
+			snprintf(set, sizeof(set), "allow%d", f);
+			r = rule_new(chain);
+			e_lookup(r, f, dst, set, false);
+			put_rule(b, r);
+			slot_name(set, sizeof(set), "geo", f, slot);
+			r = rule_new(chain);
+			e_lookup(r, f, dst, set, true);
+			put_rule(b, r);
+		}
+	}
+}
+
+/* chain cc_XX { counter name "cc_XX"; drop } (and the counter) */
+static void put_country(struct batch *b, const char *name)
+{
+	struct nftnl_rule *r;
+	struct nftnl_expr *e;
+
+	put_counter(b, name);
+	put_chain(b, NFT_MSG_NEWCHAIN, name, -1);
+	put_flush_chain(b, name);
+	r = rule_new(name);
+	e = nftnl_expr_alloc("objref");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_COUNTER);
+	nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
+	nftnl_rule_add_expr(r, e);
+	e_verdict(r, NF_DROP);
+	put_rule(b, r);
+}
+
+static void cc_chain(uint32_t tag, char buf[8])
+{
+	char cc[3];
+
+	snprintf(buf, 8, "cc_%s", cc_format(tag, cc));
+}
+
+/* ---- elements ------------------------------------------------------------- */
+
+static void put_key(struct nlmsghdr *nlh, uint16_t type, int family, u128 a)
+{
+	uint8_t k[16];
+	unsigned w = family == 4 ? 4 : 16;
+	struct nlattr *n = mnl_attr_nest_start(nlh, type);
+
+	for (unsigned i = 0; i < w; i++)
+		k[w - 1 - i] = (uint8_t)(a >> (8 * i));
+	mnl_attr_put(nlh, NFTA_DATA_VALUE, w, k);
+	mnl_attr_nest_end(nlh, n);
+}
+
+static void put_elem(struct nlmsghdr *nlh, int family, u128 key, bool end,
+		     const char *chain)
+{
+	struct nlattr *e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM), *d, *v;
+
+	put_key(nlh, NFTA_SET_ELEM_KEY, family, key);
+	if (end)
+		mnl_attr_put_u32(nlh, NFTA_SET_ELEM_FLAGS,
+				 htonl(NFT_SET_ELEM_INTERVAL_END));
+	if (chain) {
+		d = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_DATA);
+		v = mnl_attr_nest_start(nlh, NFTA_DATA_VERDICT);
+		mnl_attr_put_u32(nlh, NFTA_VERDICT_CODE, htonl((uint32_t)NFT_JUMP));
+		mnl_attr_put_strz(nlh, NFTA_VERDICT_CHAIN, chain);
+		mnl_attr_nest_end(nlh, v);
+		mnl_attr_nest_end(nlh, d);
+	}
+	mnl_attr_nest_end(nlh, e);
+}
+
+struct elw {
+	struct batch *b;
+	struct nlmsghdr *nlh;
+	struct nlattr *list;
+	uint16_t type;
+	const char *set;
+	int family;
+	const struct rangeset *rs;
+	const uint32_t *ord;
+};
+
+static void elw_open(struct elw *w, size_t first)
+{
+	uint16_t flags = w->type == NFT_MSG_NEWSETELEM ?
+			 NLM_F_CREATE | NLM_F_EXCL : 0;
+
+	w->nlh = batch_hdr(w->b, w->type, flags, w->set);
+	w->b->m[w->b->n].family = (int8_t)w->family;
+	w->b->m[w->b->n].rs = w->rs;
+	w->b->m[w->b->n].ord = w->ord;
+	w->b->m[w->b->n].first = first;
+	mnl_attr_put_strz(w->nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_TABLE);
+	mnl_attr_put_strz(w->nlh, NFTA_SET_ELEM_LIST_SET, w->set);
+	w->list = mnl_attr_nest_start(w->nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+}
+
+static void elw_close(struct elw *w)
+{
+	if (!w->nlh)
+		return;
+	mnl_attr_nest_end(w->nlh, w->list);
+	batch_end(w->b, w->nlh);
+	w->nlh = NULL;
+}
+
+/*
+ * Element messages for every range of rs, in the order ord (NULL: as
+ * stored), on set name (add or delete), one nest per message kept under
+ * NEST_LIMIT.  map: data is "jump cc_XX".
+ */
+static void put_elems(struct batch *b, uint16_t type, const char *set,
+		      const struct rangeset *rs, const uint32_t *ord, bool map)
+{
+	struct elw w = { .b = b, .type = type, .set = set,
+			 .family = rs->family, .rs = rs, .ord = ord };
+	bool data = map && type == NFT_MSG_NEWSETELEM;
+	u128 top = cidr_max(rs->family);
+	char chain[8];
+
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct range *r = &rs->v[ord ? ord[i] : i];
+
+		if (w.nlh && (char *)mnl_nlmsg_get_payload_tail(w.nlh) -
+		    (char *)w.list > NEST_LIMIT)
+			elw_close(&w);
+		if (!w.nlh)
+			elw_open(&w, i);
+		if (data)
+			cc_chain(r->tag, chain);
+		put_elem(w.nlh, rs->family, r->lo, false, data ? chain : NULL);
+		if (r->hi != top)
+			put_elem(w.nlh, rs->family, r->hi + 1, true, NULL);
+		b->elems++;
+	}
+	elw_close(&w);
+}
+
+/* Flush a set (DELSETELEM without a list). */
+static void put_flush_set(struct batch *b, const char *set)
+{
+	struct nlmsghdr *nlh = batch_hdr(b, NFT_MSG_DELSETELEM, 0, set);
+
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	batch_end(b, nlh);
+}
+
+/* The gen set's one element: the fingerprint as mark . mark. */
+static void put_gen(struct batch *b, uint16_t type, uint64_t fp)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *list, *e, *k;
+	uint32_t v[2] = { htonl((uint32_t)(fp >> 32)), htonl((uint32_t)fp) };
+
+	nlh = batch_hdr(b, type, type == NFT_MSG_NEWSETELEM ?
+			NLM_F_CREATE | NLM_F_EXCL : 0, "gen");
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, "gen");
+	list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	k = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_KEY);
+	mnl_attr_put(nlh, NFTA_DATA_VALUE, sizeof(v), v);
+	mnl_attr_nest_end(nlh, k);
+	mnl_attr_nest_end(nlh, e);
+	mnl_attr_nest_end(nlh, list);
+	batch_end(b, nlh);
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+struct txn_err {
+	uint32_t last_seq;	/* the message that asked for the ACK */
+	int err;		/* first error, -errno */
+	size_t msg;		/* its message index, or SIZE_MAX */
+	uint32_t offs;		/* NLMSGERR_ATTR_OFFS, 0: none */
+	size_t nerr;
+	bool acked;
+};
+
+static void put_batch_marker(char *buf, uint16_t type, uint32_t seq,
+			     uint32_t genid)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = AF_UNSPEC;
+	g->version = NFNETLINK_V0;
+	g->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	if (type == NFNL_MSG_BATCH_BEGIN)
+		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
+}
+
+static void parse_error(struct batch *b, const struct nlmsghdr *nlh,
+			struct txn_err *te)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t idx = e->msg.nlmsg_seq - b->seq0;
+	const struct nlattr *a;
+	size_t hl = sizeof(*e);
+
+	if (e->error == 0) {
+		if (e->msg.nlmsg_seq == te->last_seq)
+			te->acked = true;
+		return;
+	}
+	te->nerr++;
+	if (te->err)
+		return;
+	te->err = e->error;
+	te->msg = idx < b->n ? idx : SIZE_MAX;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		hl += e->msg.nlmsg_len - sizeof(e->msg);
+	mnl_attr_for_each(a, nlh, hl) {
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
+			te->offs = mnl_attr_get_u32(a);
+	}
+}
+
+/* Drain every queued reply (nfnetlink answered inside sendmsg()). */
+static int drain(struct nl *nl, struct batch *b, struct txn_err *te)
+{
+	static char buf[RECV_BYTES];
+	int fd = mnl_socket_get_fd(nl->sk);
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
+			       -errno;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				parse_error(b, nlh, te);
+	}
+}
+
+/* Which range of an element message an error offset points into. */
+static size_t err_range(struct batch *b, const struct txn_err *te)
+{
+	const struct bmsg *m = &b->m[te->msg];
+	struct nlmsghdr *nlh = batch_msg(b, te->msg);
+	const struct nlattr *a, *e;
+	size_t starts = 0;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			const struct nlattr *f;
+			bool end = false;
+
+			mnl_attr_for_each_nested(f, e)
+				if (mnl_attr_get_type(f) == NFTA_SET_ELEM_FLAGS)
+					end = true;
+			if (!end)
+				starts++;
+			if ((const char *)e - (const char *)nlh <= (long)te->offs &&
+			    (const char *)e + e->nla_len - (const char *)nlh >
+			    (long)te->offs)
+				return m->first + (starts ? starts - 1 : 0);
+		}
+	}
+	return SIZE_MAX;
+}
+
+static void report_error(struct batch *b, const struct txn_err *te)
+{
+	char lo[CIDR_STRLEN], hi[CIDR_STRLEN], cc[3];
+	const struct bmsg *m;
+	size_t r;
+
+	if (te->msg == SIZE_MAX) {
+		snprintf(last_error, sizeof(last_error), "batch refused: %s",
+			 strerror(-te->err));
+		return;
+	}
+	m = &b->m[te->msg];
+	if (!m->rs || !te->offs ||
+	    (r = err_range(b, te)) == SIZE_MAX || r >= m->rs->n ||
+	    (m->ord && (r = m->ord[r]) >= m->rs->n)) {
+		snprintf(last_error, sizeof(last_error), "message %zu (%s): %s",
+			 te->msg, m->what, strerror(-te->err));
+		return;
+	}
+	snprintf(last_error, sizeof(last_error),
+		 "message %zu (%s %s): element %s-%s (%s): %s", te->msg,
+		 m->type == NFT_MSG_NEWSETELEM ? "add to" : "delete from",
+		 m->what, cidr_format_addr(m->family, m->rs->v[r].lo, lo),
+		 cidr_format_addr(m->family, m->rs->v[r].hi, hi),
+		 cc_format(m->rs->v[r].tag, cc), strerror(-te->err));
+}
+
+/*
+ * Send messages [from, to) as one transaction checked against genid.
+ * The last message carries NLM_F_ACK.  Returns 0 or the kernel's -errno.
+ */
+static int send_txn(struct nl *nl, struct batch *b, size_t from, size_t to,
+		    uint32_t genid, bool fail_last)
+{
+	char begin[64], end[64];
+	struct nlmsghdr *last = batch_msg(b, to - 1);
+	struct txn_err te = { .msg = SIZE_MAX, .last_seq = last->nlmsg_seq };
+	uint16_t type = last->nlmsg_type;
+	struct iovec iov[3];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+			     .msg_iov = iov, .msg_iovlen = 3 };
+	int ret;
+
+	put_batch_marker(begin, NFNL_MSG_BATCH_BEGIN, nl->seq++, genid);
+	put_batch_marker(end, NFNL_MSG_BATCH_END, nl->seq++, 0);
+	last->nlmsg_flags |= NLM_F_ACK;
+	if (fail_last)	/* test hook: a message type the kernel refuses */
+		last->nlmsg_type = NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_MAX;
+	iov[0] = (struct iovec){ begin, ((struct nlmsghdr *)begin)->nlmsg_len };
+	iov[1] = (struct iovec){ b->buf + b->m[from].off,
+				 batch_bytes(b, from, to) };
+	iov[2] = (struct iovec){ end, ((struct nlmsghdr *)end)->nlmsg_len };
+	ret = sendmsg(mnl_socket_get_fd(nl->sk), &mh, 0) < 0 ? -errno : 0;
+	last->nlmsg_type = type;
+	if (ret)
+		return ret;
+	ret = drain(nl, b, &te);
+	if (te.err) {
+		report_error(b, &te);
+		return te.err;
+	}
+	if (ret)
+		return ret;
+	return te.acked ? 0 : -EIO;
+}
+
+/* ---- reading the kernel --------------------------------------------------- */
+
+struct kview {
+	uint32_t genid;
+	bool table;
+	unsigned bases;		/* base chains present, bit d */
+	unsigned slots[2];	/* geo4_N / geo6_N present, bit N */
+	bool have_gen;		/* set gen exists */
+	bool fp_ok;		/* gen holds one element */
+	uint64_t fp;
+};
+
+static int gen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_GEN_ID)
+			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
+	return MNL_CB_OK;
+}
+
+static int get_genid(struct nl *nl, uint32_t *genid)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN,
+						     AF_UNSPEC, 0, nl->seq++);
+
+	return nl_talk(nl, nlh, gen_cb, genid);
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kview *v = data;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 &&
+	    !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), NFT_TABLE)) {
+		const char *n = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+
+		for (int d = 0; d < 3; d++)
+			if (!strcmp(n, base_names[d]))
+				v->bases |= 1u << d;
+	}
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+static int set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kview *v = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	unsigned f, slot;
+	char x;
+
+	if (nftnl_set_nlmsg_parse(nlh, s) == 0 &&
+	    !strcmp(nftnl_set_get_str(s, NFTNL_SET_TABLE), NFT_TABLE)) {
+		const char *n = nftnl_set_get_str(s, NFTNL_SET_NAME);
+
+		if (!strcmp(n, "gen"))
+			v->have_gen = true;
+		/* geo4_N / geo6_N: our own names, parsed strictly */
+		if (strlen(n) == 6 && !strncmp(n, "geo", 3) && n[4] == '_' &&
+		    (n[3] == '4' || n[3] == '6') && n[5] >= '0' &&
+		    n[5] < '0' + NFT_SLOTS) {
+			x = n[3];
+			f = x == '4' ? 0 : 1;
+			slot = (unsigned)(n[5] - '0');
+			v->slots[f] |= 1u << slot;
+		}
+	}
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+static int elem_gen_cb(struct nftnl_set_elem *e, void *data)
+{
+	struct kview *v = data;
+	uint32_t len = 0;
+	const uint32_t *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+
+	if (k && len == 8) {
+		v->fp = (uint64_t)ntohl(k[0]) << 32 | ntohl(k[1]);
+		v->fp_ok = !v->fp_ok;	/* two elements: not ours */
+	}
+	return 0;
+}
+
+static int gen_elems_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
+		nftnl_set_elem_foreach(s, elem_gen_cb, data);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/* Dump request for the objects of type (GETCHAIN/GETSET/GETSETELEM). */
+static struct nlmsghdr *dump_req(struct nl *nl, char *buf, uint16_t type,
+				 const char *set)
+{
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET,
+						     NLM_F_DUMP, nl->seq++);
+
+	/* NFTA_{CHAIN,SET,SET_ELEM_LIST}_TABLE are all attribute 1 */
+	mnl_attr_put_strz(nlh, NFTA_SET_TABLE, NFT_TABLE);
+	if (set)
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	return nlh;
+}
+
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	*(bool *)data = true;
+	return MNL_CB_OK;
+}
+
+static int read_view(struct nl *nl, struct kview *v)
+{
+	char buf[512];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	ret = get_genid(nl, &v->genid);
+	if (ret)
+		return ret;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0,
+				    nl->seq++);
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFT_TABLE);
+	ret = nl_talk(nl, nlh, table_cb, &v->table);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return ret;
+	ret = nl_talk(nl, dump_req(nl, buf, NFT_MSG_GETCHAIN, NULL), chain_cb, v);
+	if (!ret)
+		ret = nl_talk(nl, dump_req(nl, buf, NFT_MSG_GETSET, NULL),
+			      set_cb, v);
+	if (!ret && v->have_gen)
+		ret = nl_talk(nl, dump_req(nl, buf, NFT_MSG_GETSETELEM, "gen"),
+			      gen_elems_cb, v);
+	return ret;
+}
+
+/* ---- apply ------------------------------------------------------------------ */
+
+void nft_gen_init(struct nft_gen *g)
+{
+	g->dirs = 0;
+	for (int f = 0; f < 2; f++) {
+		rangeset_init(&g->map[f], f ? 6 : 4);
+		rangeset_init(&g->allow[f], f ? 6 : 4);
+	}
+}
+
+void nft_gen_free(struct nft_gen *g)
+{
+	if (!g)
+		return;
+	for (int f = 0; f < 2; f++) {
+		rangeset_free(&g->map[f]);
+		rangeset_free(&g->allow[f]);
+	}
+}
+
+/* A 64-bit multiply-xorshift mix: fast, good enough to tell generations
+ * apart (not a defence against someone forging one). */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t hash_set(uint64_t h, const struct rangeset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		h = mix(h, (uint64_t)(s->v[i].lo >> 64));
+		h = mix(h, (uint64_t)s->v[i].lo);
+		h = mix(h, (uint64_t)(s->v[i].hi >> 64));
+		h = mix(h, (uint64_t)s->v[i].hi);
+		h = mix(h, s->v[i].tag);
+	}
+	return mix(h, s->n);
+}
+
+uint64_t nft_gen_fingerprint(const struct nft_gen *g)
+{
+	uint64_t h = mix(0xcbf29ce484222325ull, g->dirs);
+
+	for (int f = 0; f < 2; f++) {
+		h = hash_set(h, &g->map[f]);
+		h = hash_set(h, &g->allow[f]);
+	}
+	return h & ~SLOT_MASK;
+}
+
+static int range_lo_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static const struct range *sort_base;
+
+static int lo_cmp(const void *a, const void *b)
+{
+	u128 x = sort_base[*(const uint32_t *)a].lo;
+	u128 y = sort_base[*(const uint32_t *)b].lo;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The kernel gets elements in ascending address order, as nft sends them;
+ * a normal set is sorted by country, so sort an index (4 bytes a range,
+ * not a copy of the ranges).  The caller frees the result.
+ */
+static uint32_t *addr_order(const struct rangeset *s)
+{
+	uint32_t *ord = xcalloc(s->n ? s->n : 1, sizeof(*ord));
+
+	for (size_t i = 0; i < s->n; i++)
+		ord[i] = (uint32_t)i;
+	sort_base = s->v;
+	qsort(ord, s->n, sizeof(*ord), lo_cmp);
+	return ord;
+}
+
+/* Countries of a map set, each once (the set is sorted by tag). */
+static void put_countries(struct batch *b, const struct rangeset *rs,
+			  const struct rangeset *skip)
+{
+	char chain[8];
+
+	for (size_t i = 0; i < rs->n; i++) {
+		uint32_t t = rs->v[i].tag;
+		bool known = false;
+
+		if (i && rs->v[i - 1].tag == t)
+			continue;
+		for (size_t k = 0; skip && k < skip->n && !known; k++)
+			known = skip->v[k].tag == t;
+		if (known)
+			continue;
+		cc_chain(t, chain);
+		put_country(b, chain);
+	}
+}
+
+static const char *const allow_names[2] = { "allow4", "allow6" };
+
+/* One transaction: delete what prev has and g does not, add the rest. */
+static void build_diff(struct batch *b, const struct nft_gen *g,
+		       const struct nft_prev *prev, uint64_t fp,
+		       struct rangeset del[4], struct rangeset add[4])
+{
+	char name[2][16];
+	unsigned slot = (unsigned)(prev->fp & SLOT_MASK);
+
+	for (int f = 0; f < 2; f++) {
+		slot_name(name[f], sizeof(name[f]), "geo", f ? 6 : 4, slot);
+		rangeset_diff(&prev->gen->map[f], &g->map[f], &del[f], &add[f]);
+		rangeset_diff(&prev->gen->allow[f], &g->allow[f], &del[2 + f],
+			      &add[2 + f]);
+	}
+	for (int f = 0; f < 2; f++)
+		put_countries(b, &add[f], &prev->gen->map[f]);
+	/* a diff is small and ours: sort it in place */
+	for (int i = 0; i < 4; i++) {
+		qsort(del[i].v, del[i].n, sizeof(*del[i].v), range_lo_cmp);
+		qsort(add[i].v, add[i].n, sizeof(*add[i].v), range_lo_cmp);
+	}
+	/* first: the fingerprint swap, which fails unless the kernel holds
+	 * exactly the generation the diff was computed from */
+	put_gen(b, NFT_MSG_DELSETELEM, prev->fp);
+	for (int f = 0; f < 2; f++) {
+		put_elems(b, NFT_MSG_DELSETELEM, name[f], &del[f], NULL, true);
+		put_elems(b, NFT_MSG_DELSETELEM, allow_names[f], &del[2 + f],
+			  NULL, false);
+	}
+	for (int f = 0; f < 2; f++) {
+		put_elems(b, NFT_MSG_NEWSETELEM, name[f], &add[f], NULL, true);
+		put_elems(b, NFT_MSG_NEWSETELEM, allow_names[f], &add[2 + f],
+			  NULL, false);
+	}
+	put_gen(b, NFT_MSG_NEWSETELEM, fp);
+}
+
+/*
+ * Full replace, as three runs of messages: prelude (objects, new maps),
+ * fill (elements of the new maps), switch (rules to the new maps, old maps
+ * deleted, exceptions and fingerprint rewritten).  *fill_at and *switch_at
+ * get the first message index of the last two.
+ */
+static void build_switch(struct batch *b, const struct nft_gen *g,
+			 const struct kview *v, unsigned slot, uint64_t fp);
+
+/*
+ * bind_first (one transaction only): the rules bind the new maps while they
+ * are still empty, so the kernel does not walk every element once per
+ * binding; the elements are checked one by one as they are added instead.
+ */
+static void build_full(struct batch *b, const struct nft_gen *g,
+		       uint32_t *const ord[2],
+		       const struct kview *v, unsigned slot, uint64_t fp,
+		       bool bind_first, size_t *fill_at, size_t *switch_at)
+{
+	static char names[2][16];	/* referenced by b->m[].what */
+
+	put_table(b);
+	put_set(b, "gen", 0, false, false, 1);
+	for (int f = 0; f < 2; f++)
+		put_set(b, allow_names[f], f ? 6 : 4, false, false, 2 + f);
+	for (int f = 0; f < 2; f++)
+		put_countries(b, &g->map[f], NULL);
+	for (int f = 0; f < 2; f++) {
+		slot_name(names[f], sizeof(names[f]), "geo", f ? 6 : 4, slot);
+		put_set(b, names[f], f ? 6 : 4, true, true, 4 + f);
+	}
+	if (bind_first) {
+		*switch_at = b->n;
+		build_switch(b, g, v, slot, fp);
+	}
+	*fill_at = b->n;
+	for (int f = 0; f < 2; f++)
+		put_elems(b, NFT_MSG_NEWSETELEM, names[f], &g->map[f], ord[f],
+			  true);
+	if (!bind_first) {
+		*switch_at = b->n;
+		build_switch(b, g, v, slot, fp);
+	}
+}
+
+/* Rules to the maps of slot, old maps deleted, exceptions, fingerprint. */
+static void build_switch(struct batch *b, const struct nft_gen *g,
+			 const struct kview *v, unsigned slot, uint64_t fp)
+{
+	for (int d = 0; d < 3; d++) {
+		if (g->dirs & (1u << d)) {
+			put_chain(b, NFT_MSG_NEWCHAIN, base_names[d], d);
+			put_flush_chain(b, base_names[d]);
+			put_base_rules(b, d, slot);
+		} else if (v->bases & (1u << d)) {
+			put_flush_chain(b, base_names[d]);
+			put_chain(b, NFT_MSG_DELCHAIN, base_names[d], d);
+		}
+	}
+	for (int f = 0; f < 2; f++) {
+		for (unsigned s = 0; s < NFT_SLOTS; s++) {
+			static char old[2][NFT_SLOTS][16];
+
+			if (s == slot || !(v->slots[f] & (1u << s)))
+				continue;
+			slot_name(old[f][s], sizeof(old[f][s]), "geo",
+				  f ? 6 : 4, s);
+			put_del_set(b, old[f][s]);
+		}
+		put_flush_set(b, allow_names[f]);
+		put_elems(b, NFT_MSG_NEWSETELEM, allow_names[f], &g->allow[f],
+			  NULL, false);
+	}
+	put_flush_set(b, "gen");
+	put_gen(b, NFT_MSG_NEWSETELEM, fp);
+}
+
+static int free_slot(const struct kview *v, unsigned *slot)
+{
+	unsigned used = v->slots[0] | v->slots[1];
+
+	for (unsigned s = 0; s < NFT_SLOTS; s++)
+		if (!(used & (1u << s))) {
+			*slot = s;
+			return 0;
+		}
+	return -EBUSY;
+}
+
+/* Cut messages [from, to) into transactions of at most budget bytes. */
+static int send_runs(struct nl *nl, struct batch *b, size_t from, size_t to,
+		     size_t budget, uint32_t *genid, const struct nft_opts *o,
+		     struct nft_result *res)
+{
+	while (from < to) {
+		size_t end = from + 1;
+		int ret;
+
+		while (end < to && batch_bytes(b, from, end + 1) <= budget)
+			end++;
+		ret = send_txn(nl, b, from, end, *genid,
+			       o->fail_last && end == to);
+		if (ret)
+			return ret;
+		(*genid)++;	/* every commit bumps the generation by one */
+		res->txns++;
+		res->bytes += batch_bytes(b, from, end);
+		from = end;
+	}
+	return 0;
+}
+
+static size_t budget_of(struct nl *nl, const struct nft_opts *o)
+{
+	size_t bud = nl->sndbuf > 2 * BUF_MARGIN ? nl->sndbuf - BUF_MARGIN :
+		     nl->sndbuf / 2;
+
+	if (o->max_batch && o->max_batch < bud)
+		bud = o->max_batch;
+	nl->budget = bud;
+	return bud;
+}
+
+static int apply_full(struct nl *nl, const struct nft_gen *g,
+		      const struct kview *v, const struct nft_opts *o,
+		      struct nft_result *res)
+{
+	uint32_t *ord[2];
+	struct batch b;
+	size_t fill_at, switch_at, budget;
+	uint32_t genid = v->genid;
+	unsigned slot;
+	uint64_t fp;
+	int ret;
+
+	ret = free_slot(v, &slot);
+	if (ret)
+		return ret;
+	fp = nft_gen_fingerprint(g) | slot;
+	for (int f = 0; f < 2; f++)
+		ord[f] = addr_order(&g->map[f]);
+	batch_init(&b, nl->seq);
+	nl->seq += 1u << 24;
+	build_full(&b, g, ord, v, slot, fp, true, &fill_at, &switch_at);
+	nl_size_buffers(nl, b.len + BUF_MARGIN);
+	budget = budget_of(nl, o);
+	if (b.len > budget) {	/* several transactions: switch last */
+		batch_free(&b);
+		batch_init(&b, nl->seq);
+		nl->seq += 1u << 24;
+		build_full(&b, g, ord, v, slot, fp, false, &fill_at,
+			   &switch_at);
+	}
+	res->mode = NFT_FULL;
+	res->add_elems = b.elems;
+	res->msgs = b.n;
+	if (b.len <= budget) {
+		ret = send_runs(nl, &b, 0, b.n, b.len, &genid, o, res);
+	} else if (batch_bytes(&b, switch_at, b.n) > budget) {
+		ret = -ERANGE;
+	} else {
+		/* the shadow maps fill over several transactions; the live
+		 * maps stay complete until the final switch */
+		ret = send_runs(nl, &b, 0, switch_at, budget, &genid, o, res);
+		if (!ret)
+			ret = send_runs(nl, &b, switch_at, b.n, budget, &genid,
+					o, res);
+	}
+	if (!ret) {
+		res->fp = fp;
+		res->genid = genid;
+	}
+	batch_free(&b);
+	for (int f = 0; f < 2; f++)
+		free(ord[f]);
+	return ret;
+}
+
+static bool same_dirs(const struct nft_gen *g, const struct nft_prev *p,
+		      const struct kview *v)
+{
+	return g->dirs == p->gen->dirs && v->bases == g->dirs;
+}
+
+/* Returns 1 when the diff cannot be used (fall back to full). */
+static int apply_diff(struct nl *nl, const struct nft_gen *g,
+		      const struct nft_prev *prev, const struct kview *v,
+		      const struct nft_opts *o, struct nft_result *res)
+{
+	struct rangeset del[4], add[4];
+	uint64_t fp = nft_gen_fingerprint(g) | (prev->fp & SLOT_MASK);
+	uint32_t genid = v->genid;
+	size_t dels = 0;
+	struct batch b;
+	int ret;
+
+	for (int i = 0; i < 4; i++) {
+		rangeset_init(&del[i], i % 2 ? 6 : 4);
+		rangeset_init(&add[i], i % 2 ? 6 : 4);
+	}
+	batch_init(&b, nl->seq);
+	nl->seq += 1u << 24;
+	build_diff(&b, g, prev, fp, del, add);
+	for (int i = 0; i < 4; i++)
+		dels += del[i].n;
+	res->mode = NFT_DIFF;
+	res->del_elems = dels;
+	res->add_elems = b.elems - dels;
+	res->msgs = b.n;
+	if (fp == prev->fp && !b.elems) {
+		res->mode = NFT_UNCHANGED;
+		res->msgs = 0;
+		res->fp = fp;
+		res->genid = genid;
+		ret = 0;
+		goto out;
+	}
+	nl_size_buffers(nl, b.len + BUF_MARGIN);
+	if (b.len > budget_of(nl, o)) {
+		res->why_full = "the diff does not fit one transaction";
+		ret = 1;
+		goto out;
+	}
+	ret = send_runs(nl, &b, 0, b.n, b.len, &genid, o, res);
+	if (ret == -ENOENT || ret == -EEXIST) {
+		res->why_full = "the kernel's maps differ from the state";
+		log_info("diff refused: %s", last_error);
+		ret = 1;
+	}
+	if (!ret) {
+		res->fp = fp;
+		res->genid = genid;
+	}
+out:
+	batch_free(&b);
+	for (int i = 0; i < 4; i++) {
+		rangeset_free(&del[i]);
+		rangeset_free(&add[i]);
+	}
+	return ret;
+}
+
+/* Why the state cannot be used against the kernel view v (NULL: it can). */
+static const char *distrust(const struct nft_gen *g, const struct nft_prev *p,
+			    const struct kview *v)
+{
+	unsigned slot = (unsigned)(p->fp & SLOT_MASK);
+
+	if (!v->table)
+		return "the table is missing";
+	if (!p->gen)
+		return "no usable state";
+	if (!v->fp_ok || v->fp != p->fp)
+		return "the table holds another generation";
+	if (v->genid != p->genid)
+		return "the ruleset changed since the last apply";
+	if (!(v->slots[0] & v->slots[1] & (1u << slot)))
+		return "a map is missing";
+	if (!same_dirs(g, p, v))
+		return "the directions changed";
+	return NULL;
+}
+
+int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
+	      const struct nft_opts *o, struct nft_result *res)
+{
+	struct nft_opts local = { 0 };
+	struct kview v;
+	struct nl nl;
+	int ret;
+
+	if (o)
+		local = *o;
+	o = &local;
+	memset(res, 0, sizeof(*res));
+	ret = nl_open(&nl);
+	if (ret)
+		return ret;
+	for (unsigned try = 0; try <= MAX_RESTARTS; try++) {
+		size_t restarts = res->restarts;
+
+		memset(res, 0, sizeof(*res));
+		res->restarts = restarts;
+		ret = read_view(&nl, &v);
+		if (ret)
+			break;
+		res->why_full = distrust(g, prev, &v);
+		ret = 1;
+		if (!res->why_full)
+			ret = apply_diff(&nl, g, prev, &v, o, res);
+		if (ret == 1) {
+			const char *why = res->why_full;
+
+			if (prev->gen) {	/* not needed: free it early */
+				nft_gen_free(prev->gen);
+				prev->gen = NULL;
+			}
+			memset(res, 0, sizeof(*res));
+			res->restarts = restarts;
+			res->why_full = why;
+			ret = apply_full(&nl, g, &v, o, res);
+		}
+		/* the socket buffer would not take the batch: smaller
+		 * transactions (the maps of a full replace fill over several) */
+		if ((ret == -EMSGSIZE || ret == -ENOBUFS) &&
+		    nl.budget / 2 >= MIN_BATCH_BYTES)
+			local.max_batch = nl.budget / 2;
+		else if (ret != -ERESTART)
+			break;
+		res->restarts++;
+	}
+	nl_close(&nl);
+	return ret;
+}
+
+int nft_disable(void)
+{
+	struct batch b;
+	struct nl nl;
+	uint32_t genid;
+	int ret;
+
+	ret = nl_open(&nl);
+	if (ret)
+		return ret;
+	for (unsigned try = 0; try <= MAX_RESTARTS; try++) {
+		struct nftnl_table *t = nftnl_table_alloc();
+		struct nlmsghdr *nlh;
+
+		ret = get_genid(&nl, &genid);
+		if (ret) {
+			nftnl_table_free(t);
+			break;
+		}
+		batch_init(&b, nl.seq);
+		nl.seq += 16;
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
+		nlh = batch_hdr(&b, NFT_MSG_DELTABLE, 0, "table");
+		nftnl_table_nlmsg_build_payload(nlh, t);
+		batch_end(&b, nlh);
+		nftnl_table_free(t);
+		ret = send_txn(&nl, &b, 0, 1, genid, false);
+		batch_free(&b);
+		if (ret != -ERESTART)
+			break;
+	}
+	nl_close(&nl);
+	return ret;
+}
+
+int nft_probe(uint32_t *genid, uint64_t *fp)
+{
+	struct kview v;
+	struct nl nl;
+	int ret = nl_open(&nl);
+
+	if (ret)
+		return ret;
+	ret = read_view(&nl, &v);
+	nl_close(&nl);
+	if (ret)
+		return ret;
+	*genid = v.genid;
+	*fp = v.fp_ok ? v.fp : 0;
+	return 0;
+}
+
+/* ---- dump and why ------------------------------------------------------------ */
+
+struct kel {
+	u128 key;
+	uint32_t tag;
+	bool end;
+};
+
+struct kels {
+	struct kel *v;
+	size_t n, cap;
+	int family;
+};
+
+static u128 key_of(const void *p, uint32_t len)
+{
+	const uint8_t *k = p;
+	u128 a = 0;
+
+	for (uint32_t i = 0; i < len; i++)
+		a = a << 8 | k[i];
+	return a;
+}
+
+static uint32_t tag_of_chain(const char *chain)
+{
+	uint32_t tag;
+
+	if (!chain || strlen(chain) != 5 || strncmp(chain, "cc_", 3) ||
+	    cc_parse(chain + 3, 2, &tag) == CC_BAD)
+		return 0;
+	return tag;
+}
+
+static int kel_cb(struct nftnl_set_elem *e, void *data)
+{
+	struct kels *ks = data;
+	uint32_t len = 0, flags = 0;
+	const void *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+	struct kel *x;
+
+	if (!k || len != (ks->family == 4 ? 4u : 16u))
+		return 0;
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS))
+		flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
+	ks->v = xgrow(ks->v, &ks->cap, ks->n + 1, sizeof(*ks->v));
+	x = &ks->v[ks->n++];
+	x->key = key_of(k, len);
+	x->end = flags & NFT_SET_ELEM_INTERVAL_END;
+	x->tag = 0;
+	if (!x->end && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN))
+		x->tag = tag_of_chain(nftnl_set_elem_get_str(e,
+					NFTNL_SET_ELEM_CHAIN));
+	return 0;
+}
+
+static int kels_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
+		nftnl_set_elem_foreach(s, kel_cb, data);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+static int kel_cmp(const void *a, const void *b)
+{
+	const struct kel *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (int)y->end - (int)x->end;	/* an end before a start */
+}
+
+/* Turn sorted start/end elements back into ranges. */
+static int kels_to_ranges(struct kels *ks, struct rangeset *out)
+{
+	qsort(ks->v, ks->n, sizeof(*ks->v), kel_cmp);
+	for (size_t i = 0; i < ks->n; i++) {
+		const struct kel *s = &ks->v[i];
+
+		if (s->end)
+			continue;	/* nft's leading 0/end marker */
+		if (i + 1 < ks->n && ks->v[i + 1].end) {
+			rangeset_add(out, s->key, ks->v[i + 1].key - 1, s->tag);
+			i++;
+		} else if (i + 1 == ks->n) {
+			rangeset_add(out, s->key, cidr_max(ks->family), s->tag);
+		} else {
+			return -EPROTO;	/* two starts in a row */
+		}
+	}
+	rangeset_normalize(out);
+	return 0;
+}
+
+static int dump_set(struct nl *nl, const char *set, int family,
+		    struct rangeset *out)
+{
+	struct kels ks = { .family = family };
+	char buf[512];
+	int ret;
+
+	ret = nl_talk(nl, dump_req(nl, buf, NFT_MSG_GETSETELEM, set), kels_cb,
+		      &ks);
+	if (!ret)
+		ret = kels_to_ranges(&ks, out);
+	free(ks.v);
+	return ret;
+}
+
+static int live_slot(const struct kview *v, unsigned *slot)
+{
+	if (!v->table)
+		return -ENOENT;
+	if (!v->fp_ok || !(v->slots[0] & v->slots[1] &
+			   (1u << (v->fp & SLOT_MASK))))
+		return -ESRCH;
+	*slot = (unsigned)(v->fp & SLOT_MASK);
+	return 0;
+}
+
+int nft_dump(struct rangeset out[2], struct rangeset allow[2])
+{
+	struct kview v;
+	struct nl nl;
+	unsigned slot = 0;
+	char name[16];
+	int ret = nl_open(&nl);
+
+	if (ret)
+		return ret;
+	nl_size_buffers(&nl, 0);
+	ret = read_view(&nl, &v);
+	if (!ret)
+		ret = live_slot(&v, &slot);
+	for (int f = 0; f < 2 && !ret; f++) {
+		slot_name(name, sizeof(name), "geo", f ? 6 : 4, slot);
+		ret = dump_set(&nl, name, f ? 6 : 4, &out[f]);
+		if (!ret && allow)
+			ret = dump_set(&nl, allow_names[f], f ? 6 : 4,
+				       &allow[f]);
+	}
+	nl_close(&nl);
+	return ret;
+}
+
+/* Get the element of set holding key (end: the end element above it). */
+static int get_elem(struct nl *nl, const char *set, int family, u128 key,
+		    bool end, struct kels *ks)
+{
+	char buf[512];
+	struct nlmsghdr *nlh;
+	struct nlattr *list;
+
+	/* no NLM_F_ACK: the element (or ENOENT) is the whole answer */
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, 0,
+				    nl->seq++);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFT_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+	put_elem(nlh, family, key, end, NULL);
+	mnl_attr_nest_end(nlh, list);
+	ks->n = 0;
+	return nl_talk(nl, nlh, kels_cb, ks);
+}
+
+static int obj_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_why *w = data;
+	struct nftnl_obj *o = nftnl_obj_alloc();
+
+	if (nftnl_obj_nlmsg_parse(nlh, o) == 0) {
+		w->packets = nftnl_obj_get_u64(o, NFTNL_OBJ_CTR_PKTS);
+		w->bytes = nftnl_obj_get_u64(o, NFTNL_OBJ_CTR_BYTES);
+	}
+	nftnl_obj_free(o);
+	return MNL_CB_OK;
+}
+
+static int get_counter(struct nl *nl, uint32_t tag, struct nft_why *w)
+{
+	char buf[512], chain[8];
+	struct nlmsghdr *nlh;
+
+	cc_chain(tag, chain);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETOBJ, NFPROTO_INET, 0,
+				    nl->seq++);
+	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, NFT_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_OBJ_NAME, chain);
+	mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+	return nl_talk(nl, nlh, obj_cb, w);
+}
+
+/*
+ * The range of set holding addr.  The end is the first end element above
+ * addr; the rbtree's get can step over an end element that shares its key
+ * with the next range's start (adjacent countries), so the answer is
+ * checked: while a start above lo lies below the end found, the range ends
+ * there instead.
+ */
+static int why_lookup(struct nl *nl, const char *set, int family, u128 addr,
+		      struct kels *ks, u128 *lo, u128 *hi, uint32_t *tag)
+{
+	int ret = get_elem(nl, set, family, addr, false, ks);
+	u128 end;
+
+	if (ret || ks->n != 1 || ks->v[0].end)
+		return ret ? ret : -ENOENT;
+	*lo = ks->v[0].key;
+	*tag = ks->v[0].tag;
+	*hi = cidr_max(family);
+	if (addr == cidr_max(family))
+		return 0;
+	ret = get_elem(nl, set, family, addr + 1, true, ks);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret || ks->n != 1 || !ks->v[0].end)
+		return ret ? ret : -EPROTO;
+	end = ks->v[0].key;
+	for (unsigned i = 0; i < MAX_WHY_STEPS && end - 1 > addr; i++) {
+		ret = get_elem(nl, set, family, end - 1, false, ks);
+		if (ret || ks->n != 1 || ks->v[0].key <= *lo)
+			break;
+		end = ks->v[0].key;
+	}
+	*hi = end - 1;
+	return 0;
+}
+
+int nft_why(int family, u128 addr, struct nft_why *out)
+{
+	struct kels ks = { .family = family };
+	struct kview v;
+	struct nl nl;
+	unsigned slot = 0;
+	char name[16];
+	u128 lo, hi;
+	uint32_t tag;
+	int ret = nl_open(&nl);
+
+	if (ret)
+		return ret;
+	memset(out, 0, sizeof(*out));
+	ret = read_view(&nl, &v);
+	if (!ret)
+		ret = live_slot(&v, &slot);
+	if (ret)
+		goto out;
+	ret = why_lookup(&nl, allow_names[family == 6], family, addr, &ks,
+			 &lo, &hi, &tag);
+	if (!ret)
+		out->allowed = true;
+	slot_name(name, sizeof(name), "geo", family, slot);
+	ret = why_lookup(&nl, name, family, addr, &ks, &out->lo, &out->hi,
+			 &out->tag);
+	if (!ret) {
+		out->found = true;
+		ret = get_counter(&nl, out->tag, out);
+	}
+	if (ret == -ENOENT)
+		ret = 0;
+out:
+	free(ks.v);
+	nl_close(&nl);
+	return ret;
+}
