@@ -49,47 +49,10 @@ int cache_lock(const char *dir)
 	return fd;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int cache_write_file(const char *dir, const char *name, const char *buf,
 		     size_t len)
 {
-	char tmp[MAX_PATH_BYTES], dst[MAX_PATH_BYTES];
-	int fd, ret;
-
-	ret = path_of(dst, dir, name, "");
-	if (!ret)
-		ret = path_of(tmp, dir, name, ".tmpXXXXXX");
-	if (ret)
-		return ret;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = write_all(fd, buf, len);
-	if (!ret && fchmod(fd, 0644))
-		ret = -errno;
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, dst))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return util_write_file_atomic(dir, name, buf, len, 0644);
 }
 
 int cache_read_file(const char *dir, const char *name, size_t max, char **buf,

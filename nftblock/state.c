@@ -91,58 +91,15 @@ static void encode(const struct state *st, struct wbuf *w)
 	w_u32(w, (uint32_t)crc32(0, w->p, (uInt)w->len));
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int state_save(const char *dir, const struct state *st)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
 	struct wbuf w = { 0 };
-	int fd, ret;
+	int ret;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE) >=
-	    sizeof(path) ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, STATE_FILE) >=
-	    sizeof(tmp))
-		return -ENAMETOOLONG;
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
 	encode(st, &w);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	ret = write_all(fd, w.p, w.len);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	if (!ret) {	/* make the rename itself durable */
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
-out:
+	ret = util_write_file_atomic(dir, STATE_FILE, w.p, w.len, 0600);
 	free(w.p);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "defs.h"
 
@@ -27,6 +28,15 @@ int util_parse_u128(const char *s, size_t len, u128 max, u128 *out);
  */
 int util_read_file(const char *path, size_t max, bool follow, char **buf,
 		   size_t *len);
+
+/*
+ * Write buf[0..len) to dir/name atomically: a temporary file in dir
+ * (mkostemp, O_CLOEXEC), fsync, chmod mode, rename over name, fsync dir.
+ * Readers see the old file or the new one, never a part.  Returns 0 or
+ * -errno; on error the old file is untouched and the temporary removed.
+ */
+int util_write_file_atomic(const char *dir, const char *name, const void *buf,
+			   size_t len, mode_t mode);
 
 /* Split off the next line of buf[*pos..len): returns its start and sets
  * *linelen (without "\n" or "\r\n"); NULL at the end.  */
