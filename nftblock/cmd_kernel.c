@@ -12,10 +12,13 @@
 
 #include "cmd.h"
 #include "compile.h"
+#include "conf.h"
 #include "log.h"
 #include "nft.h"
+#include "policy.h"
 #include "state.h"
 #include "util.h"
+#include "xmalloc.h"
 
 #define DEFAULT_STATE_DIR	"/var/lib/nftblock"
 
@@ -93,7 +96,9 @@ static int apply_usage(void)
 	fprintf(stderr, "Usage: nftblock apply --format FMT FILE... "
 		"[--country CC]... [--direction in|out|both|forward|all]\n"
 		"                      [--allow ADDR[/LEN]]... "
-		"[--state-dir DIR]\n");
+		"[--state-dir DIR]\n"
+		"                      [--config FILE] [--permit FILE]... "
+		"[--permit-format FMT]\n");
 	return EX_USAGE;
 }
 
@@ -137,6 +142,55 @@ static int build_gen(enum feed_format fmt, char **files, int nfiles,
 	}
 	parse_ctx_free(&ctx);
 	return ret;
+}
+
+/* The allow-list: permit FILEs into g->permit.  A CIDR list is taken as
+ * it is (CC=FILE tags it); other formats keep the countries of want. */
+static int build_permit(enum feed_format fmt, char **files, int nfiles,
+			const struct ccset *want, bool any_country,
+			struct nft_gen *g)
+{
+	struct parse_ctx ctx;
+	int ret;
+
+	if (fmt != FMT_CIDR && !any_country) {
+		log_err("name the allowed countries in the config's [allow]");
+		return EX_USAGE;
+	}
+	parse_ctx_init(&ctx, NULL);
+	ret = cmd_parse_files(&ctx, fmt, files, nfiles);
+	for (int f = 0; f < 2 && !ret; f++) {
+		rangeset_free(&g->permit[f]);
+		if (fmt == FMT_CIDR) {
+			rangeset_move(&g->permit[f], &ctx.out[f]);
+			rangeset_normalize(&g->permit[f]);
+		} else {
+			compile_family(&ctx.out[f], want, &g->permit[f], NULL);
+		}
+	}
+	parse_ctx_free(&ctx);
+	return ret;
+}
+
+/* --config: the policy, and the countries of [block] / [allow]. */
+static int apply_config(const char *path, bool permit, struct nft_gen *g,
+			struct ccset *block, struct ccset *allow,
+			bool *any_block, bool *any_allow)
+{
+	struct conf c;
+	int ret = cmd_load_config(path, NULL, &c);
+
+	if (ret)
+		return ret;
+	policy_from_conf(&c, g);
+	conf_countries_expand(&c.block, block);
+	conf_countries_expand(&c.allow, allow);
+	*any_block = c.block.any;
+	*any_allow = c.allow.any;
+	if (permit && !g->permit_dirs)	/* --permit, [allow] without countries */
+		g->permit_dirs = policy_dirs(c.allow.direction);
+	conf_free(&c);
+	return 0;
 }
 
 static void print_result(const struct nft_result *r, const struct nft_gen *g)
@@ -190,6 +244,104 @@ static int do_apply(const struct kopts *ko, struct nft_gen *g,
 	return EX_OK;
 }
 
+/* What apply's options ask for beyond the generation itself. */
+struct aopts {
+	enum feed_format fmt, pfmt;
+	bool have_fmt, any_country, any_allow;
+	unsigned dirs;			/* --direction, 0: not given */
+	const char *config;
+	char **permit;			/* --permit FILEs */
+	int npermit;
+	struct ccset want, allow;
+};
+
+static int apply_opt(int c, struct aopts *a, struct kopts *ko,
+		     struct nft_opts *no, struct nft_gen *g)
+{
+	uint32_t tag;
+	uint64_t v;
+	int ret = 0;
+
+	switch (c) {
+	case 'f':
+		a->have_fmt = true;
+		return parse_format_from_name(optarg, &a->fmt);
+	case 'c':
+		ret = cmd_parse_country(optarg, &tag);
+		if (!ret)
+			ccset_add(&a->want, tag);
+		a->any_country = true;
+		return ret;
+	case 'd':
+		return parse_dir(optarg, &a->dirs);
+	case 'a':
+		return parse_allow(optarg, g);
+	case 's':
+		ko->state_dir = optarg;
+		return 0;
+	case 'B':
+		ret = util_parse_u64(optarg, strlen(optarg), SIZE_MAX, &v);
+		no->max_batch = (size_t)v;
+		return ret;
+	case 'F':
+		no->fail_last = true;
+		return 0;
+	case 'C':
+		a->config = optarg;
+		return 0;
+	case 'P':
+		a->permit[a->npermit++] = optarg;
+		return 0;
+	case 'Q':
+		return parse_format_from_name(optarg, &a->pfmt);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The generation the options and files describe, into g. */
+static int apply_build(struct aopts *a, char **files, int nfiles,
+		       struct nft_gen *g)
+{
+	int ret;
+
+	if (a->config) {
+		struct ccset block;
+		bool any_block;
+
+		ccset_init(&block, false);
+		ret = apply_config(a->config, a->npermit > 0, g, &block,
+				   &a->allow, &any_block, &a->any_allow);
+		if (ret)
+			return ret;
+		/* without --country, [block] names the countries */
+		if (!a->any_country && any_block) {
+			a->want = block;
+			a->any_country = true;
+		}
+	} else {
+		g->dirs = NFT_DIR_IN | NFT_DIR_OUT;
+		if (a->npermit)
+			g->permit_dirs = NFT_DIR_IN;
+	}
+	if (nfiles && !g->dirs)	/* feed files: block them */
+		g->dirs = NFT_DIR_IN | NFT_DIR_OUT;
+	if (a->dirs)
+		g->dirs = a->dirs;
+	for (int f = 0; f < 2; f++)
+		rangeset_normalize(&g->allow[f]);
+	if (nfiles && a->fmt != FMT_CIDR && !a->any_country) {
+		log_err("name the countries to block with --country");
+		return EX_USAGE;
+	}
+	ret = nfiles ? build_gen(a->fmt, files, nfiles, &a->want,
+				 a->any_country, g) : 0;
+	if (!ret && a->npermit)
+		ret = build_permit(a->pfmt, a->permit, a->npermit, &a->allow,
+				   a->any_allow, g);
+	return ret;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -200,78 +352,36 @@ int cmd_apply(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "max-batch", required_argument, NULL, 'B' },
 		{ "test-fail-last", no_argument, NULL, 'F' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "permit", required_argument, NULL, 'P' },
+		{ "permit-format", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kopts ko = { DEFAULT_STATE_DIR };
 	struct nft_opts no = { 0 };
-	enum feed_format fmt = FMT_CIDR;
-	bool have_fmt = false, any_country = false;
-	struct ccset want;
+	struct aopts a = { .fmt = FMT_CIDR, .pfmt = FMT_CIDR };
 	struct nft_gen g;
-	uint64_t v;
-	uint32_t tag;
-	int c, ret;
+	int c, ret = 0;
 
 	nft_gen_init(&g);
-	g.dirs = NFT_DIR_IN | NFT_DIR_OUT;
-	ccset_init(&want, false);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		ret = 0;
-		switch (c) {
-		case 'f':
-			ret = parse_format_from_name(optarg, &fmt);
-			have_fmt = true;
-			break;
-		case 'c':
-			ret = cmd_parse_country(optarg, &tag);
-			if (!ret)
-				ccset_add(&want, tag);
-			any_country = true;
-			break;
-		case 'd':
-			ret = parse_dir(optarg, &g.dirs);
-			break;
-		case 'a':
-			ret = parse_allow(optarg, &g);
-			break;
-		case 's':
-			ko.state_dir = optarg;
-			break;
-		case 'B':
-			ret = util_parse_u64(optarg, strlen(optarg), SIZE_MAX,
-					     &v);
-			no.max_batch = (size_t)v;
-			break;
-		case 'F':
-			no.fail_last = true;
-			break;
-		default:
-			ret = -EINVAL;
-			break;
-		}
-		if (ret) {
-			if (optarg)
-				log_err("bad argument '%s'", optarg);
-			nft_gen_free(&g);
-			return apply_usage();
-		}
+	a.permit = xcalloc((size_t)argc, sizeof(*a.permit));
+	ccset_init(&a.want, false);
+	ccset_init(&a.allow, false);
+	while (!ret && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		ret = apply_opt(c, &a, &ko, &no, &g);
+		if (ret && optarg)
+			log_err("bad argument '%s'", optarg);
 	}
-	if (!have_fmt || optind >= argc) {
-		nft_gen_free(&g);
-		return apply_usage();
-	}
-	if (fmt != FMT_CIDR && !any_country) {
-		log_err("name the countries to block with --country");
-		nft_gen_free(&g);
-		return EX_USAGE;
-	}
-	for (int f = 0; f < 2; f++)
-		rangeset_normalize(&g.allow[f]);
-	ret = build_gen(fmt, argv + optind, argc - optind, &want, any_country,
-			&g);
+	/* feed files need --format; --config or --permit alone are fine */
+	if (ret || (optind < argc && !a.have_fmt) ||
+	    (optind >= argc && (a.have_fmt || (!a.config && !a.npermit))))
+		ret = apply_usage();
+	if (!ret)
+		ret = apply_build(&a, argv + optind, argc - optind, &g);
 	if (!ret)
 		ret = do_apply(&ko, &g, &no);
+	free(a.permit);
 	nft_gen_free(&g);
 	return ret;
 }

@@ -565,8 +565,16 @@ static int key_countries(struct pstate *p, struct conf_countries *cs,
 static int key_block(struct pstate *p, const char *k, size_t kl,
 		     const char *v, size_t vl)
 {
+	int on, ret;
+
 	if (util_eq(k, kl, "addresses"))
 		return set_addrlist(p, p->c->block_addrs, true, v, vl);
+	if (util_eq(k, kl, "early")) {
+		ret = set_bool(p, &on, v, vl);
+		if (!ret)
+			p->c->block_early = on;
+		return ret;
+	}
 	return key_countries(p, &p->c->block, k, kl, v, vl);
 }
 

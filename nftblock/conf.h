@@ -103,6 +103,7 @@ struct conf {
 	 * their country ([exceptions] still come first) */
 	struct rangeset block_addrs[2];	/* [0] IPv4, [1] IPv6, normal */
 	struct conf_log log;
+	bool block_early;	/* [block] early: inbound drops before conntrack */
 };
 
 /* Only [feed:NAME] sections are allowed (a catalogue file). */

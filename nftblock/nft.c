@@ -43,6 +43,7 @@
 #include <linux/netlink.h>
 
 #include "cc.h"
+#include "compile.h"
 #include "log.h"
 #include "nft.h"
 #include "xmalloc.h"
@@ -63,9 +64,19 @@
 #define TYPE_MARK		19
 #define TYPE_BITS		6	/* nft concatenation type encoding */
 
-static const char *const base_names[3] = { "input", "output", "forward" };
-static const unsigned base_hooks[3] = { NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT,
-					NF_INET_FORWARD };
+#define NBASES			4	/* input, output, forward, prerouting */
+#define BASE_PRE		3	/* prerouting: inbound, before conntrack */
+#define PRIO_FILTER		-10	/* before a filter table at priority 0 */
+#define PRIO_RAW		-300	/* NF_IP_PRI_RAW: before conntrack (-200) */
+#define ICMPV6_ND_FIRST		133	/* router solicitation, RFC 4861 */
+#define ICMPV6_ND_LAST		136	/* neighbour advertisement */
+
+static const char *const base_names[NBASES] = { "input", "output",
+						"forward", "prerouting" };
+static const unsigned base_hooks[NBASES] = { NF_INET_LOCAL_IN,
+					     NF_INET_LOCAL_OUT,
+					     NF_INET_FORWARD,
+					     NF_INET_PRE_ROUTING };
 
 /* ---- netlink socket ---------------------------------------------------- */
 
@@ -263,8 +274,8 @@ static void put_chain(struct batch *b, uint16_t type, const char *name,
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
 	if (base >= 0 && type == NFT_MSG_NEWCHAIN) {
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, base_hooks[base]);
-		/* before a filter table at priority 0 */
-		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, -10);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, base == BASE_PRE ?
+				    PRIO_RAW : PRIO_FILTER);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
@@ -376,32 +387,116 @@ static void e_verdict(struct nftnl_rule *r, int verdict)
 	nftnl_rule_add_expr(r, e);
 }
 
-/* meta nfproto F; FAMILY-addr (src or dst) -> lookup set (vmap when map) */
-static void e_lookup(struct nftnl_rule *r, int family, bool dst,
-		     const char *set, bool map)
+static void e_cmp_op(struct nftnl_rule *r, uint32_t op, const void *data,
+		     uint32_t len)
 {
-	struct nftnl_expr *e;
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void e_payload(struct nftnl_rule *r, uint32_t base, uint32_t off,
+		      uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* meta nfproto F (0: any family) */
+static void e_family(struct nftnl_rule *r, int family)
+{
 	uint8_t proto = family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 
+	if (!family)
+		return;
 	e_meta(r, NFT_META_NFPROTO);
 	e_cmp(r, &proto, 1);
-	e = nftnl_expr_alloc("payload");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
-			   NFT_PAYLOAD_NETWORK_HEADER);
+}
+
+/* meta l4proto P */
+static void e_l4proto(struct nftnl_rule *r, uint8_t proto)
+{
+	e_meta(r, NFT_META_L4PROTO);
+	e_cmp(r, &proto, 1);
+}
+
+/* th sport/dport lo-hi (network order compares bytewise, as nft does) */
+static void e_port(struct nftnl_rule *r, bool dport, uint16_t lo, uint16_t hi)
+{
+	uint16_t l = htons(lo), h = htons(hi);
+
+	e_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, dport ? 2 : 0, 2);
+	if (lo == hi) {
+		e_cmp(r, &l, 2);
+		return;
+	}
+	e_cmp_op(r, NFT_CMP_GTE, &l, 2);
+	e_cmp_op(r, NFT_CMP_LTE, &h, 2);
+}
+
+/* meta nfproto F; FAMILY-addr (src or dst) -> lookup set (vmap when map,
+ * "not in set" when inv) */
+static void e_addr(struct nftnl_rule *r, int family, bool dst,
+		   const char *set, bool map, bool inv)
+{
+	struct nftnl_expr *e;
+
+	e_family(r, family);
 	/* IPv4 saddr at 12, daddr at 16; IPv6 saddr at 8, daddr at 24 */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, family == 4 ?
-			   (dst ? 16 : 12) : (dst ? 24 : 8));
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, family == 4 ? 4 : 16);
-	nftnl_rule_add_expr(r, e);
+	e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, family == 4 ?
+		  (dst ? 16 : 12) : (dst ? 24 : 8), family == 4 ? 4 : 16);
 	e = nftnl_expr_alloc("lookup");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
 	if (map)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
+	if (inv)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
 	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
 	nftnl_rule_add_expr(r, e);
-	if (!map)
-		e_verdict(r, NF_ACCEPT);
+}
+
+/* counter name "name" */
+static void e_counter(struct nftnl_rule *r, const char *name)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("objref");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_COUNTER);
+	nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
+	nftnl_rule_add_expr(r, e);
+}
+
+/*
+ * limit rate R/unit burst B packets; log prefix "PREFIX" + reason + " "
+ * level L.  A limit over its rate ends the rule, so it never stands in the
+ * rule that drops: the caller puts the log rule first.
+ */
+static void e_log(struct nftnl_rule *r, const struct nft_log *l,
+		  const char *reason)
+{
+	char prefix[MAX_LOG_PREFIX_BYTES + 1];
+	struct nftnl_expr *e = nftnl_expr_alloc("limit");
+
+	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, l->rate);
+	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, l->per);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, l->burst);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, 0);
+	nftnl_rule_add_expr(r, e);
+	/* cut to the kernel's NF_LOG_PREFIXLEN (a cut reason is fine) */
+	if (snprintf(prefix, sizeof(prefix), "%s%s ", l->prefix, reason) < 0)
+		prefix[0] = '\0';
+	e = nftnl_expr_alloc("log");
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, prefix);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, l->level);
+	nftnl_rule_add_expr(r, e);
 }
 
 static struct nftnl_rule *rule_new(const char *chain)
@@ -430,54 +525,204 @@ static void slot_name(char *buf, size_t n, const char *pfx, int family,
 	snprintf(buf, n, "%s%d_%u", pfx, family, slot);
 }
 
-/* The rules of base chain d (0 in, 1 out, 2 forward) using slot's maps. */
-static void put_base_rules(struct batch *b, int d, unsigned slot)
+/* What matches a packet to drop: addr (not) in set, or everything of a
+ * family (set NULL). */
+struct dmatch {
+	int family;
+	bool dst;
+	const char *set;
+	bool inv;
+};
+
+/* [log rule] then "match counter name NAME drop" */
+static void put_drop(struct batch *b, const char *chain,
+		     const struct dmatch *m, const struct nft_log *l,
+		     const char *counter)
 {
-	const char *chain = base_names[d];
-	char set[32];
-	uint32_t lo = 1;	/* "lo" is ifindex 1 in every namespace */
 	struct nftnl_rule *r;
 
-	if (d != 2) {
+	for (int logrule = l->on ? 1 : 0; logrule >= 0; logrule--) {
 		r = rule_new(chain);
-		e_meta(r, d == 0 ? NFT_META_IIF : NFT_META_OIF);
+		if (m->set)
+			e_addr(r, m->family, m->dst, m->set, false, m->inv);
+		else
+			e_family(r, m->family);
+		if (logrule) {
+			e_log(r, l, counter);
+		} else {
+			e_counter(r, counter);
+			e_verdict(r, NF_DROP);
+		}
+		put_rule(b, r);
+	}
+}
+
+/* The base chain's role: prerouting filters inbound like input. */
+static int role_of(int d)
+{
+	return d == BASE_PRE ? 0 : d;
+}
+
+/* Does role d look at the destination (dst 1) / source (dst 0)?  In:
+ * source; out: destination; forward: both. */
+static bool side_used(int role, int dst)
+{
+	return !((role == 0 && dst) || (role == 1 && !dst));
+}
+
+/* Rules 1-3: loopback, exceptions, world-open ports. */
+static void put_accepts(struct batch *b, const struct nft_gen *g, int d)
+{
+	const char *chain = base_names[d];
+	int role = role_of(d);
+	uint32_t lo = 1;	/* "lo" is ifindex 1 in every namespace */
+	uint8_t reply = 1;	/* IP_CT_DIR_REPLY */
+	struct nftnl_rule *r;
+	char set[16];
+
+	if (role != 2) {
+		r = rule_new(chain);
+		e_meta(r, role == 0 ? NFT_META_IIF : NFT_META_OIF);
 		e_cmp(r, &lo, sizeof(lo));
 		e_verdict(r, NF_ACCEPT);
 		put_rule(b, r);
 	}
-	for (int f = 4; f <= 6; f += 2) {
+	for (int f = 4; f <= 6; f += 2)
 		for (int dst = 0; dst < 2; dst++) {
-			/* in: source; out: destination; forward: both */
-			if ((d == 0 && dst) || (d == 1 && !dst))
+			if (!side_used(role, dst))
 				continue;
 			snprintf(set, sizeof(set), "allow%d", f);
 			r = rule_new(chain);
-			e_lookup(r, f, dst, set, false);
-			put_rule(b, r);
-			slot_name(set, sizeof(set), "geo", f, slot);
-			r = rule_new(chain);
-			e_lookup(r, f, dst, set, true);
+			e_addr(r, f, dst, set, false, false);
+			e_verdict(r, NF_ACCEPT);
 			put_rule(b, r);
 		}
+	for (size_t i = 0; i < g->nports && role != 2; i++) {
+		struct nftnl_expr *e;
+
+		r = rule_new(chain);
+		if (role == 1) {	/* only the replies of the service */
+			e = nftnl_expr_alloc("ct");
+			nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY,
+					   NFT_CT_DIRECTION);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+			nftnl_rule_add_expr(r, e);
+			e_cmp(r, &reply, 1);
+		}
+		e_l4proto(r, g->ports[i].proto);
+		e_port(r, role == 0, g->ports[i].lo, g->ports[i].hi);
+		e_verdict(r, NF_ACCEPT);
+		put_rule(b, r);
 	}
 }
 
-/* chain cc_XX { counter name "cc_XX"; drop } (and the counter) */
-static void put_country(struct batch *b, const char *name)
+/* Rules 4-5 (block-list): deny set, then the country maps of slot. */
+static void put_blocklist(struct batch *b, const struct nft_gen *g, int d,
+			  unsigned slot)
 {
+	const char *chain = base_names[d];
+	int role = role_of(d);
 	struct nftnl_rule *r;
-	struct nftnl_expr *e;
+	char set[16];
+
+	for (int f = 4; f <= 6; f += 2)
+		for (int dst = 0; dst < 2; dst++) {
+			struct dmatch m = { f, dst, set, false };
+
+			/* no lookup per packet for an empty set */
+			if (!side_used(role, dst) || !g->deny[f == 6].n)
+				continue;
+			snprintf(set, sizeof(set), "deny%d", f);
+			put_drop(b, chain, &m, &g->log, "deny");
+		}
+	for (int f = 4; f <= 6; f += 2)
+		for (int dst = 0; dst < 2; dst++) {
+			if (!side_used(role, dst))
+				continue;
+			slot_name(set, sizeof(set), "geo", f, slot);
+			r = rule_new(chain);
+			e_addr(r, f, dst, set, true, false);
+			put_rule(b, r);
+		}
+}
+
+/* udp sport S dport D accept, family f */
+static void put_udp_accept(struct batch *b, const char *chain, int f,
+			   uint16_t sport, uint16_t dport)
+{
+	struct nftnl_rule *r = rule_new(chain);
+
+	e_family(r, f);
+	e_l4proto(r, IPPROTO_UDP);
+	e_port(r, false, sport, sport);
+	e_port(r, true, dport, dport);
+	e_verdict(r, NF_ACCEPT);
+	put_rule(b, r);
+}
+
+/* Rule 6 (allow-list) for family f: what the link needs, then the
+ * allowed ranges; the rest is dropped. */
+static void put_allowlist(struct batch *b, const struct nft_gen *g, int d,
+			  int f, unsigned slot)
+{
+	const char *chain = base_names[d];
+	int role = role_of(d);
+	uint8_t nd[2] = { ICMPV6_ND_FIRST, ICMPV6_ND_LAST };
+	struct nftnl_rule *r;
+	char set[16];
+
+	if (f == 6 && role != 2) {	/* ND is link-local: never forwarded */
+		r = rule_new(chain);
+		e_family(r, 6);
+		e_l4proto(r, IPPROTO_ICMPV6);
+		e_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+		e_cmp_op(r, NFT_CMP_GTE, &nd[0], 1);
+		e_cmp_op(r, NFT_CMP_LTE, &nd[1], 1);
+		e_verdict(r, NF_ACCEPT);
+		put_rule(b, r);
+	}
+	/* DHCP (67/68) and DHCPv6 (547/546): server replies in, client
+	 * requests out (a unicast renewal may go to any address) */
+	if (role == 0)
+		put_udp_accept(b, chain, f, f == 4 ? 67 : 547,
+			       f == 4 ? 68 : 546);
+	else if (role == 1)
+		put_udp_accept(b, chain, f, f == 4 ? 68 : 546,
+			       f == 4 ? 67 : 547);
+	slot_name(set, sizeof(set), "permit", f, slot);
+	/* forward: both ends must be allowed */
+	for (int dst = 0; dst < 2; dst++) {
+		struct dmatch m = { f, dst, set, true };
+
+		if (side_used(role, dst))
+			put_drop(b, chain, &m, &g->log, "notallowed");
+	}
+}
+
+/* The rules of base chain d using slot's maps (the order in nft.h). */
+static void put_base_rules(struct batch *b, const struct nft_gen *g, int d,
+			   unsigned slot)
+{
+	unsigned bit = 1u << role_of(d);
+
+	put_accepts(b, g, d);
+	if (g->dirs & bit)
+		put_blocklist(b, g, d, slot);
+	for (int f = 4; f <= 6 && (g->permit_dirs & bit); f += 2)
+		if (g->permit[f == 6].n)
+			put_allowlist(b, g, d, f, slot);
+}
+
+/* chain cc_XX { [limit log]; counter name "cc_XX"; drop } (and the counter) */
+static void put_country(struct batch *b, const char *name,
+			const struct nft_log *l)
+{
+	struct dmatch all = { 0, false, NULL, false };
 
 	put_counter(b, name);
 	put_chain(b, NFT_MSG_NEWCHAIN, name, -1);
 	put_flush_chain(b, name);
-	r = rule_new(name);
-	e = nftnl_expr_alloc("objref");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_COUNTER);
-	nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
-	nftnl_rule_add_expr(r, e);
-	e_verdict(r, NF_DROP);
-	put_rule(b, r);
+	put_drop(b, name, &all, l, name);
 }
 
 static void cc_chain(uint32_t tag, char buf[8])
@@ -798,6 +1043,8 @@ struct kview {
 	bool table;
 	unsigned bases;		/* base chains present, bit d */
 	unsigned slots[2];	/* geo4_N / geo6_N present, bit N */
+	unsigned pslots[2];	/* permit4_N / permit6_N present, bit N */
+	unsigned deny;		/* deny4 (bit 0) / deny6 (bit 1) present */
 	bool have_gen;		/* set gen exists */
 	bool fp_ok;		/* gen holds one element */
 	uint64_t fp;
@@ -831,7 +1078,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	    !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), NFT_TABLE)) {
 		const char *n = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
 
-		for (int d = 0; d < 3; d++)
+		for (int d = 0; d < NBASES; d++)
 			if (!strcmp(n, base_names[d]))
 				v->bases |= 1u << d;
 	}
@@ -839,12 +1086,21 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* PFX4_N / PFX6_N (our own names, parsed strictly): bit N of slots[f]. */
+static void slot_seen(const char *n, const char *pfx, unsigned slots[2])
+{
+	size_t l = strlen(pfx);
+
+	if (strlen(n) == l + 3 && !strncmp(n, pfx, l) && n[l + 1] == '_' &&
+	    (n[l] == '4' || n[l] == '6') && n[l + 2] >= '0' &&
+	    n[l + 2] < '0' + NFT_SLOTS)
+		slots[n[l] == '6'] |= 1u << (n[l + 2] - '0');
+}
+
 static int set_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct kview *v = data;
 	struct nftnl_set *s = nftnl_set_alloc();
-	unsigned f, slot;
-	char x;
 
 	if (nftnl_set_nlmsg_parse(nlh, s) == 0 &&
 	    !strcmp(nftnl_set_get_str(s, NFTNL_SET_TABLE), NFT_TABLE)) {
@@ -852,15 +1108,10 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 
 		if (!strcmp(n, "gen"))
 			v->have_gen = true;
-		/* geo4_N / geo6_N: our own names, parsed strictly */
-		if (strlen(n) == 6 && !strncmp(n, "geo", 3) && n[4] == '_' &&
-		    (n[3] == '4' || n[3] == '6') && n[5] >= '0' &&
-		    n[5] < '0' + NFT_SLOTS) {
-			x = n[3];
-			f = x == '4' ? 0 : 1;
-			slot = (unsigned)(n[5] - '0');
-			v->slots[f] |= 1u << slot;
-		}
+		if (!strcmp(n, "deny4") || !strcmp(n, "deny6"))
+			v->deny |= n[4] == '6' ? 2u : 1u;
+		slot_seen(n, "geo", v->slots);
+		slot_seen(n, "permit", v->pslots);
 	}
 	nftnl_set_free(s);
 	return MNL_CB_OK;
@@ -942,10 +1193,12 @@ static int read_view(struct nl *nl, struct kview *v)
 
 void nft_gen_init(struct nft_gen *g)
 {
-	g->dirs = 0;
+	memset(g, 0, sizeof(*g));
 	for (int f = 0; f < 2; f++) {
 		rangeset_init(&g->map[f], f ? 6 : 4);
 		rangeset_init(&g->allow[f], f ? 6 : 4);
+		rangeset_init(&g->permit[f], f ? 6 : 4);
+		rangeset_init(&g->deny[f], f ? 6 : 4);
 	}
 }
 
@@ -956,7 +1209,36 @@ void nft_gen_free(struct nft_gen *g)
 	for (int f = 0; f < 2; f++) {
 		rangeset_free(&g->map[f]);
 		rangeset_free(&g->allow[f]);
+		rangeset_free(&g->permit[f]);
+		rangeset_free(&g->deny[f]);
 	}
+}
+
+static bool same_log(const struct nft_log *a, const struct nft_log *b)
+{
+	if (!a->on || !b->on)
+		return a->on == b->on;
+	return a->rate == b->rate && a->per == b->per &&
+	       a->burst == b->burst && a->level == b->level &&
+	       !strcmp(a->prefix, b->prefix);
+}
+
+bool nft_gen_same_policy(const struct nft_gen *a, const struct nft_gen *b)
+{
+	if (a->dirs != b->dirs || a->permit_dirs != b->permit_dirs ||
+	    a->early != b->early || a->nports != b->nports ||
+	    !same_log(&a->log, &b->log))
+		return false;
+	for (int f = 0; f < 2; f++)
+		if (!a->permit[f].n != !b->permit[f].n ||
+		    !a->deny[f].n != !b->deny[f].n)
+			return false;
+	for (size_t i = 0; i < a->nports; i++)
+		if (a->ports[i].proto != b->ports[i].proto ||
+		    a->ports[i].lo != b->ports[i].lo ||
+		    a->ports[i].hi != b->ports[i].hi)
+			return false;
+	return true;
 }
 
 /* A 64-bit multiply-xorshift mix: fast, good enough to tell generations
@@ -980,6 +1262,24 @@ static uint64_t hash_set(uint64_t h, const struct rangeset *s)
 	return mix(h, s->n);
 }
 
+static uint64_t hash_policy(uint64_t h, const struct nft_gen *g)
+{
+	h = mix(h, g->permit_dirs);
+	h = mix(h, g->early);
+	for (size_t i = 0; i < g->nports; i++)
+		h = mix(h, (uint64_t)g->ports[i].proto << 32 |
+			(uint64_t)g->ports[i].lo << 16 | g->ports[i].hi);
+	h = mix(h, g->nports);
+	h = mix(h, g->log.on);
+	if (g->log.on) {
+		h = mix(h, (uint64_t)g->log.rate << 32 | g->log.per);
+		h = mix(h, (uint64_t)g->log.burst << 32 | g->log.level);
+		for (const char *p = g->log.prefix; *p; p++)
+			h = mix(h, (unsigned char)*p);
+	}
+	return h;
+}
+
 uint64_t nft_gen_fingerprint(const struct nft_gen *g)
 {
 	uint64_t h = mix(0xcbf29ce484222325ull, g->dirs);
@@ -988,7 +1288,48 @@ uint64_t nft_gen_fingerprint(const struct nft_gen *g)
 		h = hash_set(h, &g->map[f]);
 		h = hash_set(h, &g->allow[f]);
 	}
+	/* a generation without the policy fields hashes as before */
+	if (g->permit_dirs || g->nports || g->log.on || g->early ||
+	    g->permit[0].n || g->permit[1].n || g->deny[0].n || g->deny[1].n) {
+		for (int f = 0; f < 2; f++) {
+			h = hash_set(h, &g->permit[f]);
+			h = hash_set(h, &g->deny[f]);
+		}
+		h = hash_policy(h, g);
+	}
 	return h & ~SLOT_MASK;
+}
+
+/*
+ * The kernel's permit set of family f: the allowed countries' ranges
+ * flattened, plus the never-block ranges (the LAN, link-local, multicast),
+ * or nothing when the family has no allowed ranges (it is not filtered).
+ * out is initialized here; the caller frees it.
+ */
+static void permit_elems(const struct nft_gen *g, int f, struct rangeset *out)
+{
+	struct rangeset flat, never;
+
+	rangeset_init(out, f ? 6 : 4);
+	if (!g->permit[f].n)
+		return;
+	rangeset_init(&flat, f ? 6 : 4);
+	rangeset_copy(&flat, &g->permit[f]);
+	rangeset_flatten(&flat, 0);
+	compile_neverblock(f ? 6 : 4, &never);
+	rangeset_union(&flat, &never, out);
+	rangeset_free(&flat);
+	rangeset_free(&never);
+}
+
+/* The base chains g needs, bit d (see base_names). */
+static unsigned chain_mask(const struct nft_gen *g)
+{
+	unsigned m = (g->dirs | g->permit_dirs) & 7u;
+
+	if (g->early && (m & NFT_DIR_IN))
+		m |= 1u << BASE_PRE;
+	return m;
 }
 
 static int range_lo_cmp(const void *a, const void *b)
@@ -1026,7 +1367,7 @@ static uint32_t *addr_order(const struct rangeset *s)
 
 /* Countries of a map set, each once (the set is sorted by tag). */
 static void put_countries(struct batch *b, const struct rangeset *rs,
-			  const struct rangeset *skip)
+			  const struct rangeset *skip, const struct nft_log *l)
 {
 	char chain[8];
 
@@ -1041,46 +1382,55 @@ static void put_countries(struct batch *b, const struct rangeset *rs,
 		if (known)
 			continue;
 		cc_chain(t, chain);
-		put_country(b, chain);
+		put_country(b, chain, l);
 	}
 }
 
 static const char *const allow_names[2] = { "allow4", "allow6" };
+static const char *const deny_names[2] = { "deny4", "deny6" };
 
-/* One transaction: delete what prev has and g does not, add the rest. */
+/* The sets a diff changes, in del[]/add[] order: geo4, geo6, allow4,
+ * allow6, deny4, deny6, permit4, permit6. */
+#define NDIFF	8
+
+/* One transaction: delete what prev has and g does not, add the rest.
+ * perm[0..1] are g's permit elements, pperm[0..1] prev's. */
 static void build_diff(struct batch *b, const struct nft_gen *g,
 		       const struct nft_prev *prev, uint64_t fp,
-		       struct rangeset del[4], struct rangeset add[4])
+		       const struct rangeset perm[2],
+		       const struct rangeset pperm[2],
+		       struct rangeset del[NDIFF], struct rangeset add[NDIFF])
 {
-	char name[2][16];
+	static char name[NDIFF][16];	/* referenced by b->m[].what */
 	unsigned slot = (unsigned)(prev->fp & SLOT_MASK);
 
 	for (int f = 0; f < 2; f++) {
 		slot_name(name[f], sizeof(name[f]), "geo", f ? 6 : 4, slot);
+		snprintf(name[2 + f], sizeof(name[2 + f]), "%s", allow_names[f]);
+		snprintf(name[4 + f], sizeof(name[4 + f]), "%s", deny_names[f]);
+		slot_name(name[6 + f], sizeof(name[6 + f]), "permit",
+			  f ? 6 : 4, slot);
 		rangeset_diff(&prev->gen->map[f], &g->map[f], &del[f], &add[f]);
 		rangeset_diff(&prev->gen->allow[f], &g->allow[f], &del[2 + f],
 			      &add[2 + f]);
+		rangeset_diff(&prev->gen->deny[f], &g->deny[f], &del[4 + f],
+			      &add[4 + f]);
+		rangeset_diff(&pperm[f], &perm[f], &del[6 + f], &add[6 + f]);
 	}
 	for (int f = 0; f < 2; f++)
-		put_countries(b, &add[f], &prev->gen->map[f]);
+		put_countries(b, &add[f], &prev->gen->map[f], &g->log);
 	/* a diff is small and ours: sort it in place */
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NDIFF; i++) {
 		qsort(del[i].v, del[i].n, sizeof(*del[i].v), range_lo_cmp);
 		qsort(add[i].v, add[i].n, sizeof(*add[i].v), range_lo_cmp);
 	}
 	/* first: the fingerprint swap, which fails unless the kernel holds
 	 * exactly the generation the diff was computed from */
 	put_gen(b, NFT_MSG_DELSETELEM, prev->fp);
-	for (int f = 0; f < 2; f++) {
-		put_elems(b, NFT_MSG_DELSETELEM, name[f], &del[f], NULL, true);
-		put_elems(b, NFT_MSG_DELSETELEM, allow_names[f], &del[2 + f],
-			  NULL, false);
-	}
-	for (int f = 0; f < 2; f++) {
-		put_elems(b, NFT_MSG_NEWSETELEM, name[f], &add[f], NULL, true);
-		put_elems(b, NFT_MSG_NEWSETELEM, allow_names[f], &add[2 + f],
-			  NULL, false);
-	}
+	for (int i = 0; i < NDIFF; i++)
+		put_elems(b, NFT_MSG_DELSETELEM, name[i], &del[i], NULL, i < 2);
+	for (int i = 0; i < NDIFF; i++)
+		put_elems(b, NFT_MSG_NEWSETELEM, name[i], &add[i], NULL, i < 2);
 	put_gen(b, NFT_MSG_NEWSETELEM, fp);
 }
 
@@ -1093,39 +1443,79 @@ static void build_diff(struct batch *b, const struct nft_gen *g,
 static void build_switch(struct batch *b, const struct nft_gen *g,
 			 const struct kview *v, unsigned slot, uint64_t fp);
 
+/* The sets of a full replace: fixed ones, then the new slot's. */
+static void put_sets(struct batch *b, unsigned slot, char names[4][16])
+{
+	put_set(b, "gen", 0, false, false, 1);
+	for (int f = 0; f < 2; f++) {
+		put_set(b, allow_names[f], f ? 6 : 4, false, false, 2 + f);
+		put_set(b, deny_names[f], f ? 6 : 4, false, false, 4 + f);
+	}
+	for (int f = 0; f < 2; f++) {
+		slot_name(names[f], sizeof(names[f]), "geo", f ? 6 : 4, slot);
+		put_set(b, names[f], f ? 6 : 4, true, true, 6 + f);
+		slot_name(names[2 + f], sizeof(names[2 + f]), "permit",
+			  f ? 6 : 4, slot);
+		put_set(b, names[2 + f], f ? 6 : 4, false, true, 8 + f);
+	}
+}
+
 /*
  * bind_first (one transaction only): the rules bind the new maps while they
  * are still empty, so the kernel does not walk every element once per
  * binding; the elements are checked one by one as they are added instead.
+ * perm[0..1]: the permit sets' elements (permit_elems()).
  */
 static void build_full(struct batch *b, const struct nft_gen *g,
-		       uint32_t *const ord[2],
+		       uint32_t *const ord[2], const struct rangeset perm[2],
 		       const struct kview *v, unsigned slot, uint64_t fp,
 		       bool bind_first, size_t *fill_at, size_t *switch_at)
 {
-	static char names[2][16];	/* referenced by b->m[].what */
+	static char names[4][16];	/* referenced by b->m[].what */
 
 	put_table(b);
-	put_set(b, "gen", 0, false, false, 1);
+	put_counter(b, "deny");
+	put_counter(b, "notallowed");
 	for (int f = 0; f < 2; f++)
-		put_set(b, allow_names[f], f ? 6 : 4, false, false, 2 + f);
-	for (int f = 0; f < 2; f++)
-		put_countries(b, &g->map[f], NULL);
-	for (int f = 0; f < 2; f++) {
-		slot_name(names[f], sizeof(names[f]), "geo", f ? 6 : 4, slot);
-		put_set(b, names[f], f ? 6 : 4, true, true, 4 + f);
-	}
+		put_countries(b, &g->map[f], NULL, &g->log);
+	put_sets(b, slot, names);
 	if (bind_first) {
 		*switch_at = b->n;
 		build_switch(b, g, v, slot, fp);
 	}
 	*fill_at = b->n;
-	for (int f = 0; f < 2; f++)
+	for (int f = 0; f < 2; f++) {
 		put_elems(b, NFT_MSG_NEWSETELEM, names[f], &g->map[f], ord[f],
 			  true);
+		put_elems(b, NFT_MSG_NEWSETELEM, names[2 + f], &perm[f], NULL,
+			  false);
+	}
 	if (!bind_first) {
 		*switch_at = b->n;
 		build_switch(b, g, v, slot, fp);
+	}
+}
+
+/* Delete the maps and sets of every slot but the live one. */
+static void put_del_old(struct batch *b, const struct kview *v, unsigned slot)
+{
+	static char old[2][2][NFT_SLOTS][16];
+
+	for (int f = 0; f < 2; f++) {
+		for (unsigned s = 0; s < NFT_SLOTS; s++) {
+			if (s == slot)
+				continue;
+			if (v->slots[f] & (1u << s)) {
+				slot_name(old[0][f][s], sizeof(old[0][f][s]),
+					  "geo", f ? 6 : 4, s);
+				put_del_set(b, old[0][f][s]);
+			}
+			if (v->pslots[f] & (1u << s)) {
+				slot_name(old[1][f][s], sizeof(old[1][f][s]),
+					  "permit", f ? 6 : 4, s);
+				put_del_set(b, old[1][f][s]);
+			}
+		}
 	}
 }
 
@@ -1133,28 +1523,25 @@ static void build_full(struct batch *b, const struct nft_gen *g,
 static void build_switch(struct batch *b, const struct nft_gen *g,
 			 const struct kview *v, unsigned slot, uint64_t fp)
 {
-	for (int d = 0; d < 3; d++) {
-		if (g->dirs & (1u << d)) {
+	unsigned mask = chain_mask(g);
+
+	for (int d = 0; d < NBASES; d++) {
+		if (mask & (1u << d)) {
 			put_chain(b, NFT_MSG_NEWCHAIN, base_names[d], d);
 			put_flush_chain(b, base_names[d]);
-			put_base_rules(b, d, slot);
+			put_base_rules(b, g, d, slot);
 		} else if (v->bases & (1u << d)) {
 			put_flush_chain(b, base_names[d]);
 			put_chain(b, NFT_MSG_DELCHAIN, base_names[d], d);
 		}
 	}
+	put_del_old(b, v, slot);
 	for (int f = 0; f < 2; f++) {
-		for (unsigned s = 0; s < NFT_SLOTS; s++) {
-			static char old[2][NFT_SLOTS][16];
-
-			if (s == slot || !(v->slots[f] & (1u << s)))
-				continue;
-			slot_name(old[f][s], sizeof(old[f][s]), "geo",
-				  f ? 6 : 4, s);
-			put_del_set(b, old[f][s]);
-		}
 		put_flush_set(b, allow_names[f]);
 		put_elems(b, NFT_MSG_NEWSETELEM, allow_names[f], &g->allow[f],
+			  NULL, false);
+		put_flush_set(b, deny_names[f]);
+		put_elems(b, NFT_MSG_NEWSETELEM, deny_names[f], &g->deny[f],
 			  NULL, false);
 	}
 	put_flush_set(b, "gen");
@@ -1163,7 +1550,8 @@ static void build_switch(struct batch *b, const struct nft_gen *g,
 
 static int free_slot(const struct kview *v, unsigned *slot)
 {
-	unsigned used = v->slots[0] | v->slots[1];
+	unsigned used = v->slots[0] | v->slots[1] | v->pslots[0] |
+			v->pslots[1];
 
 	for (unsigned s = 0; s < NFT_SLOTS; s++)
 		if (!(used & (1u << s))) {
@@ -1211,6 +1599,7 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 		      const struct kview *v, const struct nft_opts *o,
 		      struct nft_result *res)
 {
+	struct rangeset perm[2];
 	uint32_t *ord[2];
 	struct batch b;
 	size_t fill_at, switch_at, budget;
@@ -1223,18 +1612,20 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 	if (ret)
 		return ret;
 	fp = nft_gen_fingerprint(g) | slot;
-	for (int f = 0; f < 2; f++)
+	for (int f = 0; f < 2; f++) {
 		ord[f] = addr_order(&g->map[f]);
+		permit_elems(g, f, &perm[f]);
+	}
 	batch_init(&b, nl->seq);
 	nl->seq += 1u << 24;
-	build_full(&b, g, ord, v, slot, fp, true, &fill_at, &switch_at);
+	build_full(&b, g, ord, perm, v, slot, fp, true, &fill_at, &switch_at);
 	nl_size_buffers(nl, b.len + BUF_MARGIN);
 	budget = budget_of(nl, o);
 	if (b.len > budget) {	/* several transactions: switch last */
 		batch_free(&b);
 		batch_init(&b, nl->seq);
 		nl->seq += 1u << 24;
-		build_full(&b, g, ord, v, slot, fp, false, &fill_at,
+		build_full(&b, g, ord, perm, v, slot, fp, false, &fill_at,
 			   &switch_at);
 	}
 	res->mode = NFT_FULL;
@@ -1257,15 +1648,11 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 		res->genid = genid;
 	}
 	batch_free(&b);
-	for (int f = 0; f < 2; f++)
+	for (int f = 0; f < 2; f++) {
 		free(ord[f]);
+		rangeset_free(&perm[f]);
+	}
 	return ret;
-}
-
-static bool same_dirs(const struct nft_gen *g, const struct nft_prev *p,
-		      const struct kview *v)
-{
-	return g->dirs == p->gen->dirs && v->bases == g->dirs;
 }
 
 /* Returns 1 when the diff cannot be used (fall back to full). */
@@ -1273,21 +1660,25 @@ static int apply_diff(struct nl *nl, const struct nft_gen *g,
 		      const struct nft_prev *prev, const struct kview *v,
 		      const struct nft_opts *o, struct nft_result *res)
 {
-	struct rangeset del[4], add[4];
+	struct rangeset del[NDIFF], add[NDIFF], perm[2], pperm[2];
 	uint64_t fp = nft_gen_fingerprint(g) | (prev->fp & SLOT_MASK);
 	uint32_t genid = v->genid;
 	size_t dels = 0;
 	struct batch b;
 	int ret;
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NDIFF; i++) {
 		rangeset_init(&del[i], i % 2 ? 6 : 4);
 		rangeset_init(&add[i], i % 2 ? 6 : 4);
 	}
+	for (int f = 0; f < 2; f++) {
+		permit_elems(g, f, &perm[f]);
+		permit_elems(prev->gen, f, &pperm[f]);
+	}
 	batch_init(&b, nl->seq);
 	nl->seq += 1u << 24;
-	build_diff(&b, g, prev, fp, del, add);
-	for (int i = 0; i < 4; i++)
+	build_diff(&b, g, prev, fp, perm, pperm, del, add);
+	for (int i = 0; i < NDIFF; i++)
 		dels += del[i].n;
 	res->mode = NFT_DIFF;
 	res->del_elems = dels;
@@ -1319,9 +1710,13 @@ static int apply_diff(struct nl *nl, const struct nft_gen *g,
 	}
 out:
 	batch_free(&b);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NDIFF; i++) {
 		rangeset_free(&del[i]);
 		rangeset_free(&add[i]);
+	}
+	for (int f = 0; f < 2; f++) {
+		rangeset_free(&perm[f]);
+		rangeset_free(&pperm[f]);
 	}
 	return ret;
 }
@@ -1340,10 +1735,13 @@ static const char *distrust(const struct nft_gen *g, const struct nft_prev *p,
 		return "the table holds another generation";
 	if (v->genid != p->genid)
 		return "the ruleset changed since the last apply";
-	if (!(v->slots[0] & v->slots[1] & (1u << slot)))
+	if (!(v->slots[0] & v->slots[1] & v->pslots[0] & v->pslots[1] &
+	      (1u << slot)) || v->deny != 3)
 		return "a map is missing";
-	if (!same_dirs(g, p, v))
-		return "the directions changed";
+	if (!nft_gen_same_policy(g, p->gen))
+		return "the policy changed";
+	if (v->bases != chain_mask(g))
+		return "a base chain is missing";
 	return NULL;
 }
 

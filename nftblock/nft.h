@@ -6,16 +6,39 @@
  * nft.c is the only module that talks to the kernel.  Its interface speaks
  * nftblock types only: range sets whose tags are country codes.
  *
- * Ruleset (table inet nftblock):
- *   chain input/output/forward   base chains (priority filter - 10, accept)
- *       iif/oif lo accept; ip saddr @allow4 accept; ip saddr vmap @geo4_N ...
+ * Ruleset (table inet nftblock).  Each base chain input / output / forward
+ * (priority filter - 10, policy accept) exists when a block-list or an
+ * allow-list direction needs it, and holds, in this order ("addr" is the
+ * source inbound, the destination outbound, both in forward):
+ *   1. iif/oif lo accept                          (not in forward)
+ *   2. addr @allow4 / @allow6 accept              exceptions, SSH client
+ *   3. world-open ports: input "meta l4proto tcp th dport 80 accept";
+ *      output "ct direction reply ... th sport 80 accept" (their replies)
+ *   4. addr @deny4 / @deny6 counter "deny" drop   block-list dirs, a family
+ *                                                 with deny addresses
+ *   5. addr vmap @geo4_N / @geo6_N                block-list dirs only
+ *   6. allow-list dirs, per family with permit ranges:
+ *      ICMPv6 133-136 (router and neighbour discovery) accept (in, out);
+ *      DHCP / DHCPv6 replies accept (in), requests accept (out);
+ *      addr != @permit4_N / @permit6_N counter "notallowed" drop
+ *      (forward: either end not allowed)
+ * With [log] drops, every drop (4, 6, the cc_XX chains) is preceded by a
+ * rule with the same match, a limit and a log statement (prefix + reason).
+ * With early set, chain prerouting (priority raw, -300) holds the inbound
+ * rules 1-6 too, so that blocked sources are dropped before conntrack.
+ *
  *   map geo4_N / geo6_N          interval maps, address range : jump cc_XX
+ *   set permit4_N / permit6_N    interval sets: the allowed countries' ranges
+ *                                and the never-block ranges (compile.h)
  *   set allow4 / allow6          interval sets of always-accepted addresses
+ *   set deny4 / deny6            interval sets of always-dropped addresses
  *   set gen                      one element: the generation fingerprint
  *   chain cc_XX                  counter name "cc_XX" drop
- *   counter cc_XX                per-country packets/bytes
+ *   counter cc_XX, deny, notallowed
  * N (0..NFT_SLOTS-1) is the slot of the live maps: a full replace fills the
- * maps of a free slot and switches the rules to them.
+ * maps of a free slot and switches the rules to them.  A policy change
+ * (directions, ports, log, early, a family gaining or losing its permit
+ * ranges or deny addresses) is a full replace; element changes are diffs.
  */
 #ifndef NFTBLOCK_NFT_H
 #define NFTBLOCK_NFT_H
@@ -25,6 +48,7 @@
 #include <stdint.h>
 
 #include "cidr.h"
+#include "defs.h"
 
 #define NFT_TABLE	"nftblock"
 
@@ -34,11 +58,33 @@ enum nft_dir {
 	NFT_DIR_FWD = 4,
 };
 
+/* A world-open port range ([exceptions] ports). */
+struct nft_port {
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t lo, hi;		/* 1 <= lo <= hi */
+};
+
+/* Logging of drops ([log]); the kernel's log, rate-limited per rule. */
+struct nft_log {
+	bool on;
+	char prefix[MAX_LOG_PREFIX_BYTES + 1];	/* printable, no quotes */
+	unsigned rate, per;		/* rate packets per "per" seconds */
+	unsigned burst;			/* packets */
+	unsigned level;			/* syslog level 0..7 */
+};
+
 /* One generation: everything the table holds. */
 struct nft_gen {
-	unsigned dirs;			/* NFT_DIR_* bits */
+	unsigned dirs;			/* block-list directions (NFT_DIR_*) */
 	struct rangeset map[2];		/* [0] IPv4, [1] IPv6; tags: countries */
-	struct rangeset allow[2];	/* exceptions, tag 0 */
+	struct rangeset allow[2];	/* always accepted, tag 0 */
+	unsigned permit_dirs;		/* allow-list directions (NFT_DIR_*) */
+	struct rangeset permit[2];	/* allow-list countries, tag = country */
+	struct rangeset deny[2];	/* [block] addresses, tag 0 */
+	struct nft_port ports[MAX_CONF_PORTS];	/* world-open, inbound */
+	size_t nports;
+	struct nft_log log;		/* [log] drops */
+	bool early;			/* inbound drops before conntrack */
 };
 
 /* What nftblock knows about what it last committed (see state.h). */
@@ -66,8 +112,15 @@ struct nft_opts {
 	bool fail_last;		/* test hook: make the last message fail */
 };
 
+/* An empty generation (no directions, logging off).  Free with
+ * nft_gen_free(), which accepts NULL. */
 void nft_gen_init(struct nft_gen *g);
 void nft_gen_free(struct nft_gen *g);
+
+/* True when a and b need the same rules (directions, ports, log, early,
+ * which families have permit ranges and deny addresses): their difference
+ * is element diffs. */
+bool nft_gen_same_policy(const struct nft_gen *a, const struct nft_gen *b);
 
 /* 64-bit fingerprint of a generation's contents (slot bits cleared). */
 uint64_t nft_gen_fingerprint(const struct nft_gen *g);

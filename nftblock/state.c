@@ -3,9 +3,15 @@
  * state.c - the applied-generation record (see state.h).
  *
  * Layout, little-endian: "NFTBLKS1" | u32 version | u32 dirs | u64 fp |
- * u32 genid | u32 reserved | u64 count[4] | ranges | u32 crc32 of all the
- * preceding bytes.  An IPv4 range is lo, hi, tag as three u32; an IPv6
- * range is lo, hi as 16 bytes each (big-endian) and a u32 tag.
+ * u32 genid | u32 permit_dirs | u64 count[NSETS] | policy | ranges | u32
+ * crc32 of all the preceding bytes.  The sets, in order: map4, map6,
+ * allow4, allow6, permit4, permit6, deny4, deny6.  An IPv4 range is lo,
+ * hi, tag as three u32; an IPv6 range is lo, hi as 16 bytes each
+ * (big-endian) and a u32 tag.  policy: u32 flags (1 log on, 2 early) |
+ * u32 nports | nports x (u32 proto, lo, hi) | u32 log rate, per, burst,
+ * level | u32 prefix length | the prefix bytes.
+ * Version 1 (before the policy) is refused as corrupt: the next apply is
+ * then a full replace.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +28,11 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC	"NFTBLKS1"
-#define STATE_VERSION	1u
-#define HDR_BYTES	(8 + 4 + 4 + 8 + 4 + 4 + 4 * 8)
+#define STATE_VERSION	2u
+#define NSETS		8
+#define HDR_BYTES	(8 + 4 + 4 + 8 + 4 + 4 + NSETS * 8)
+#define FLAG_LOG	1u
+#define FLAG_EARLY	2u
 
 struct wbuf {
 	uint8_t *p;
@@ -66,7 +75,35 @@ static void w_addr(struct wbuf *w, int family, u128 a)
 
 static const struct rangeset *set_of(const struct nft_gen *g, int i)
 {
-	return i < 2 ? &g->map[i] : &g->allow[i - 2];
+	switch (i / 2) {
+	case 0:
+		return &g->map[i % 2];
+	case 1:
+		return &g->allow[i % 2];
+	case 2:
+		return &g->permit[i % 2];
+	default:
+		return &g->deny[i % 2];
+	}
+}
+
+static void encode_policy(const struct nft_gen *g, struct wbuf *w)
+{
+	size_t pl = strlen(g->log.prefix);
+
+	w_u32(w, (g->log.on ? FLAG_LOG : 0) | (g->early ? FLAG_EARLY : 0));
+	w_u32(w, (uint32_t)g->nports);
+	for (size_t i = 0; i < g->nports; i++) {
+		w_u32(w, g->ports[i].proto);
+		w_u32(w, g->ports[i].lo);
+		w_u32(w, g->ports[i].hi);
+	}
+	w_u32(w, g->log.rate);
+	w_u32(w, g->log.per);
+	w_u32(w, g->log.burst);
+	w_u32(w, g->log.level);
+	w_u32(w, (uint32_t)pl);
+	w_bytes(w, g->log.prefix, pl);
 }
 
 static void encode(const struct state *st, struct wbuf *w)
@@ -76,10 +113,11 @@ static void encode(const struct state *st, struct wbuf *w)
 	w_u32(w, st->gen.dirs);
 	w_u64(w, st->fp);
 	w_u32(w, st->genid);
-	w_u32(w, 0);
-	for (int i = 0; i < 4; i++)
+	w_u32(w, st->gen.permit_dirs);
+	for (int i = 0; i < NSETS; i++)
 		w_u64(w, set_of(&st->gen, i)->n);
-	for (int i = 0; i < 4; i++) {
+	encode_policy(&st->gen, w);
+	for (int i = 0; i < NSETS; i++) {
 		const struct rangeset *s = set_of(&st->gen, i);
 
 		for (size_t k = 0; k < s->n; k++) {
@@ -137,12 +175,64 @@ static u128 r_addr(struct rbuf *r, int family)
 	return a;
 }
 
-/* Sizes first: every count is bounded and the file length must match. */
-static int decode_header(struct rbuf *r, struct state *st, uint64_t n[4])
+/* Are n more bytes there before the CRC trailer? */
+static bool r_has(const struct rbuf *r, size_t n)
 {
-	size_t need = HDR_BYTES + 4;
+	return r->pos <= r->len - 4 && n <= r->len - 4 - r->pos;
+}
 
-	if (r->len < need || memcmp(r->p, STATE_MAGIC, 8))
+/* The [log] and ports part; every value checked as conf.c checks it. */
+static int decode_policy(struct rbuf *r, struct nft_gen *g)
+{
+	uint32_t flags, n, pl;
+
+	if (!r_has(r, 8))
+		return -EBADMSG;
+	flags = r_u32(r);
+	n = r_u32(r);
+	if (flags & ~(FLAG_LOG | FLAG_EARLY) || n > MAX_CONF_PORTS ||
+	    !r_has(r, (size_t)n * 12 + 20))
+		return -EBADMSG;
+	g->log.on = flags & FLAG_LOG;
+	g->early = flags & FLAG_EARLY;
+	for (g->nports = 0; g->nports < n; g->nports++) {
+		struct nft_port *p = &g->ports[g->nports];
+		uint32_t proto = r_u32(r), lo = r_u32(r), hi = r_u32(r);
+
+		if ((proto != 6 && proto != 17) || lo == 0 || hi < lo ||
+		    hi > 65535)
+			return -EBADMSG;
+		*p = (struct nft_port){ (uint8_t)proto, (uint16_t)lo,
+					(uint16_t)hi };
+	}
+	g->log.rate = r_u32(r);
+	g->log.per = r_u32(r);
+	g->log.burst = r_u32(r);
+	g->log.level = r_u32(r);
+	pl = r_u32(r);
+	if (pl > MAX_LOG_PREFIX_BYTES || !r_has(r, pl) || g->log.level > 7 ||
+	    g->log.rate > MAX_LOG_RATE || g->log.burst > MAX_LOG_BURST ||
+	    g->log.per > 86400 || (g->log.on && (!g->log.rate ||
+	    !g->log.per || !g->log.burst)))
+		return -EBADMSG;
+	for (uint32_t i = 0; i < pl; i++) {
+		char c = (char)r->p[r->pos++];
+
+		if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+			return -EBADMSG;
+		g->log.prefix[i] = c;
+	}
+	g->log.prefix[pl] = '\0';
+	return 0;
+}
+
+/* Sizes first: every count is bounded and the file length must match. */
+static int decode_header(struct rbuf *r, struct state *st, uint64_t n[NSETS])
+{
+	size_t need = 4;
+	int ret;
+
+	if (r->len < HDR_BYTES + 4 || memcmp(r->p, STATE_MAGIC, 8))
 		return -EBADMSG;
 	if (crc32(0, r->p, (uInt)(r->len - 4)) !=
 	    (r->p[r->len - 4] | (uLong)r->p[r->len - 3] << 8 |
@@ -154,24 +244,29 @@ static int decode_header(struct rbuf *r, struct state *st, uint64_t n[4])
 	st->gen.dirs = r_u32(r);
 	st->fp = r_u64(r);
 	st->genid = r_u32(r);
-	r_u32(r);
-	for (int i = 0; i < 4; i++) {
+	st->gen.permit_dirs = r_u32(r);
+	for (int i = 0; i < NSETS; i++) {
 		n[i] = r_u64(r);
 		if (n[i] > MAX_STATE_RANGES)
 			return -EBADMSG;
 		need += (size_t)n[i] * (i % 2 ? 36 : 12);
 	}
-	return need == r->len && st->gen.dirs <= 7 ? 0 : -EBADMSG;
+	ret = decode_policy(r, &st->gen);
+	if (ret)
+		return ret;
+	need += r->pos;
+	return need == r->len && st->gen.dirs <= 7 &&
+	       st->gen.permit_dirs <= 7 ? 0 : -EBADMSG;
 }
 
 static int decode(struct rbuf *r, struct state *st)
 {
-	uint64_t n[4];
+	uint64_t n[NSETS];
 	int ret = decode_header(r, st, n);
 
 	if (ret)
 		return ret;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NSETS; i++) {
 		struct rangeset *s = (struct rangeset *)set_of(&st->gen, i);
 
 		for (uint64_t k = 0; k < n[i]; k++) {

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * policy.c - the configuration's policy as a generation's fields (see
+ * policy.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+unsigned policy_dirs(enum conf_direction d)
+{
+	return (d & DIR_IN ? NFT_DIR_IN : 0) |
+	       (d & DIR_OUT ? NFT_DIR_OUT : 0) |
+	       (d & DIR_FORWARD ? NFT_DIR_FWD : 0);
+}
+
+static void policy_log(const struct conf_log *cl, struct nft_log *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->on = cl->drops;
+	/* conf.c bounds the prefix to MAX_LOG_PREFIX_BYTES */
+	snprintf(l->prefix, sizeof(l->prefix), "%s",
+		 cl->prefix ? cl->prefix : "");
+	l->rate = cl->rate;
+	l->per = cl->per;
+	l->burst = cl->burst;
+	l->level = cl->level;
+}
+
+void policy_from_conf(const struct conf *c, struct nft_gen *g)
+{
+	bool deny = c->block_addrs[0].n || c->block_addrs[1].n;
+
+	g->dirs = c->block.any || deny ? policy_dirs(c->block.direction) : 0;
+	g->permit_dirs = c->allow.any ? policy_dirs(c->allow.direction) : 0;
+	for (int f = 0; f < 2; f++) {
+		for (size_t i = 0; i < c->except[f].n; i++)
+			rangeset_add(&g->allow[f], c->except[f].v[i].lo,
+				     c->except[f].v[i].hi, 0);
+		rangeset_flatten(&g->allow[f], 0);
+		rangeset_copy(&g->deny[f], &c->block_addrs[f]);
+		rangeset_flatten(&g->deny[f], 0);
+	}
+	g->nports = c->nports < MAX_CONF_PORTS ? c->nports : MAX_CONF_PORTS;
+	for (size_t i = 0; i < g->nports; i++)
+		g->ports[i] = (struct nft_port){ c->ports[i].proto,
+						 c->ports[i].lo,
+						 c->ports[i].hi };
+	policy_log(&c->log, &g->log);
+	g->early = c->block_early;
+}

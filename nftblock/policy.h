@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy.h - what the configuration asks the kernel to enforce, as the
+ * policy fields of a generation (struct nft_gen).
+ *
+ * Pure: no I/O.  The country ranges (map[], permit[]) come from the feeds
+ * and are filled by the caller (the sync pipeline, or apply's files).
+ */
+#ifndef NFTBLOCK_POLICY_H
+#define NFTBLOCK_POLICY_H
+
+#include "conf.h"
+#include "nft.h"
+
+/*
+ * Fill every field of g but map[] and permit[] from c:
+ *  - dirs: [block] direction when [block] names countries or addresses,
+ *    else 0;
+ *  - permit_dirs: [allow] direction when [allow] names countries, else 0;
+ *  - allow[]: [exceptions] addresses, added to what g->allow holds (the
+ *    caller may add the SSH client before or after); normal afterwards;
+ *  - deny[]: [block] addresses (tag 0), replacing g->deny;
+ *  - ports, log: [exceptions] ports and [log];
+ *  - early: [block] early.
+ * g must be initialized (nft_gen_init()); c is left unchanged.
+ */
+void policy_from_conf(const struct conf *c, struct nft_gen *g);
+
+/* The NFT_DIR_* bits of a configured direction. */
+unsigned policy_dirs(enum conf_direction d);
+
+#endif
