@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "testutil.h"
 #include "nft.h"
@@ -48,9 +49,23 @@ static void fill(struct state *st, uint64_t seed, size_t n)
 		rangeset_add(&st->gen.map[1], lo6, lo6 + 65535, CC_TAG('C', 'N'));
 	}
 	rangeset_add(&st->gen.allow[0], 0x09090909, 0x09090909, 0);
+	/* the policy: allow-list ranges, deny addresses, ports, log */
+	st->gen.permit_dirs = NFT_DIR_IN | NFT_DIR_FWD;
+	rangeset_add(&st->gen.permit[0], 0x05000000, 0x05ffffff, CC_TAG('D', 'E'));
+	rangeset_add(&st->gen.permit[0], 0x05000000, 0x0500ffff, CC_TAG('A', 'T'));
+	rangeset_add(&st->gen.permit[1], (u128)0x2a01 << 112,
+		     ((u128)0x2a01 << 112) + 0xffff, CC_TAG('D', 'E'));
+	rangeset_add(&st->gen.deny[1], 1, 1, 0);
+	st->gen.ports[0] = (struct nft_port){ 6, 80, 80 };
+	st->gen.ports[1] = (struct nft_port){ 17, 60000, 61000 };
+	st->gen.nports = 2;
+	st->gen.log = (struct nft_log){ true, "nbk: ", 10, 60, 5, 4 };
+	st->gen.early = true;
 	for (int f = 0; f < 2; f++) {
 		rangeset_normalize(&st->gen.map[f]);
 		rangeset_normalize(&st->gen.allow[f]);
+		rangeset_normalize(&st->gen.permit[f]);
+		rangeset_normalize(&st->gen.deny[f]);
 	}
 	st->fp = nft_gen_fingerprint(&st->gen) | 3;
 	st->genid = 4711;
@@ -80,7 +95,23 @@ static void test_roundtrip(void **ctx)
 	for (int f = 0; f < 2; f++) {
 		same(&a.gen.map[f], &b.gen.map[f]);
 		same(&a.gen.allow[f], &b.gen.allow[f]);
+		same(&a.gen.permit[f], &b.gen.permit[f]);
+		same(&a.gen.deny[f], &b.gen.deny[f]);
 	}
+	assert_int_equal(b.gen.permit[0].n, 2);	/* overlaps across tags kept */
+	assert_int_equal(b.gen.permit_dirs, NFT_DIR_IN | NFT_DIR_FWD);
+	assert_int_equal(b.gen.nports, 2);
+	assert_int_equal(b.gen.ports[1].proto, 17);
+	assert_int_equal(b.gen.ports[1].lo, 60000);
+	assert_int_equal(b.gen.ports[1].hi, 61000);
+	assert_true(b.gen.log.on);
+	assert_string_equal(b.gen.log.prefix, "nbk: ");
+	assert_int_equal(b.gen.log.rate, 10);
+	assert_int_equal(b.gen.log.per, 60);
+	assert_int_equal(b.gen.log.burst, 5);
+	assert_int_equal(b.gen.log.level, 4);
+	assert_true(b.gen.early);
+	assert_true(nft_gen_same_policy(&a.gen, &b.gen));
 	assert_true(nft_gen_fingerprint(&b.gen) == (a.fp & ~(uint64_t)7));
 	state_free(&a);
 	state_free(&b);
@@ -146,6 +177,103 @@ static void test_symlink_refused(void **ctx)
 	unlink(path);
 }
 
+/* Rewrite the file's 32-bit word at off and fix the CRC: only the
+ * decoder's own checks can refuse it. */
+static void patch_u32(size_t off, uint32_t v)
+{
+	char path[128];
+	unsigned char buf[4096];
+	uint32_t crc;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	n = pread(fd, buf, sizeof(buf), 0);
+	assert_true(n > (ssize_t)(off + 8) && n < (ssize_t)sizeof(buf));
+	for (int i = 0; i < 4; i++)
+		buf[off + (size_t)i] = (unsigned char)(v >> (8 * i));
+	crc = (uint32_t)crc32(0, buf, (uInt)(n - 4));
+	for (int i = 0; i < 4; i++)
+		buf[n - 4 + i] = (unsigned char)(crc >> (8 * i));
+	assert_int_equal(pwrite(fd, buf, (size_t)n, 0), n);
+	close(fd);
+}
+
+/* Bad policy values under a good checksum, and the old version 1. */
+static void test_policy_refused(void **ctx)
+{
+	/* header: magic 8, version 4, dirs 4, fp 8, genid 4, permit_dirs 4,
+	 * 8 counts of 8; then flags, nports, ports (proto, lo, hi) */
+	static const struct { size_t off; uint32_t v; } bad[] = {
+		{ 8, 1 },		/* version 1: before the policy */
+		{ 28, 8 },		/* permit_dirs beyond all */
+		{ 96, 4 },		/* unknown flag */
+		{ 100, MAX_CONF_PORTS + 1 },	/* too many ports */
+		{ 100, 3 },		/* more ports than written */
+		{ 104, 1 },		/* protocol ICMP */
+		{ 108, 0 },		/* port 0 */
+		{ 112, 79 },		/* hi < lo */
+		{ 128, 0 },		/* log rate 0 with logging on */
+		{ 140, 8 },		/* log level 8 */
+		{ 144, MAX_LOG_PREFIX_BYTES + 1 },	/* prefix too long */
+		{ 148, '"' },		/* a quote in the prefix */
+	};
+	struct state a, b;
+
+	(void)ctx;
+	fill(&a, 5, 20);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(state_save(dir, &a), 0);
+		assert_int_equal(state_load(dir, &b), 0);
+		state_free(&b);
+		patch_u32(bad[i].off, bad[i].v);
+		assert_int_equal(state_load(dir, &b), -EBADMSG);
+		assert_int_equal(b.gen.nports, 0);
+		state_free(&b);
+	}
+	state_free(&a);
+}
+
+/* Every policy field changes the fingerprint and the policy; element
+ * changes of the policy sets change the fingerprint only. */
+static void test_policy_fingerprint(void **ctx)
+{
+	struct state a, b;
+	uint64_t fa;
+
+	(void)ctx;
+	fill(&a, 6, 30);
+	fa = nft_gen_fingerprint(&a.gen);
+	for (int field = 0; field < 9; field++) {
+		bool policy = true;
+
+		fill(&b, 6, 30);
+		switch (field) {
+		case 0: b.gen.permit_dirs = NFT_DIR_OUT; break;
+		case 1: b.gen.ports[1].hi++; break;
+		case 2: b.gen.nports = 1; break;
+		case 3: b.gen.log.prefix[0] = 'x'; break;
+		case 4: b.gen.log.on = false; break;
+		case 5: b.gen.early = false; break;
+		case 6: rangeset_clear(&b.gen.permit[1]); break;
+		case 7: b.gen.permit[0].v[0].hi--; policy = false; break;
+		case 8: b.gen.deny[1].v[0].hi++; policy = false; break;
+		}
+		assert_true(nft_gen_fingerprint(&b.gen) != fa);
+		assert_int_equal(nft_gen_same_policy(&a.gen, &b.gen), !policy);
+		state_free(&b);
+	}
+	/* with logging off its settings do not matter */
+	fill(&b, 6, 30);
+	a.gen.log.on = b.gen.log.on = false;
+	b.gen.log.rate = 99;
+	assert_true(nft_gen_same_policy(&a.gen, &b.gen));
+	state_free(&a);
+	state_free(&b);
+}
+
 static void test_fingerprint(void **ctx)
 {
 	struct state a, b;
@@ -172,6 +300,8 @@ int main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_symlink_refused),
 		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_policy_refused),
+		cmocka_unit_test(test_policy_fingerprint),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
