@@ -41,7 +41,8 @@ static const struct cmd {
 	  "check the configuration, print a summary, change nothing" },
 	{ "apply", cmd_apply,
 	  "--format FMT FILE... [--country CC]... [--direction DIR] "
-	  "[--allow ADDR]... [--state-dir DIR]",
+	  "[--allow ADDR]... [--state-dir DIR] [--config FILE] "
+	  "[--permit FILE]... [--permit-format FMT]",
 	  "program the kernel from local feed files" },
 	{ "disable", cmd_disable, "[--state-dir DIR]",
 	  "remove table inet nftblock" },
