@@ -141,6 +141,17 @@ echo "neighbour: $st"
 echo "$st" | grep -q lladdr ||
 	fail "neighbour advertisement of 2001:250::2 dropped: $st"
 ok "IPv6: link-local and ULA pass, neighbour discovery works"
+# control: without the ND rule the advertisement would have been dropped
+h=$(nsx "$H" nft -a list chain inet nftblock input |
+	sed -n 's/.*icmpv6 type.*accept # handle \([0-9]*\)$/\1/p')
+[ -n "$h" ] || fail "no ICMPv6 ND rule in input"
+nsx "$H" nft delete rule inet nftblock input handle "$h" || fail "delete ND rule"
+ip -n "$H" -6 neigh flush dev v0
+reach "$H" 2001:250::2
+sleep 1
+st=$(ip -n "$H" -6 neigh show 2001:250::2 dev v0)
+echo "$st" | grep -q lladdr && fail "control: ND worked without its rule: $st"
+ok "control: without the ND rule neighbour discovery fails ($st)"
 
 # a family without allowed ranges is not filtered
 printf '9.9.9.2/32\n' >de4
