@@ -156,7 +156,10 @@ ok "control: without the ND rule neighbour discovery fails ($st)"
 # a family without allowed ranges is not filtered
 printf '9.9.9.2/32\n' >de4
 out=$(apply --config allow.conf --permit de=de4) || fail "apply IPv4-only allow"
-reach "$P" -I 2001:250::2 2a01:4f8::1 || fail "IPv6 filtered without IPv6 ranges"
+# (the control left the neighbour entry failed: resolve it again first)
+ip -n "$H" -6 neigh flush dev v0
+reach "$P" -I 2001:250::2 2a01:4f8::1 || reach "$P" -I 2001:250::2 2a01:4f8::1 ||
+	fail "IPv6 filtered without IPv6 ranges"
 reach "$P" -I 1.0.1.2 9.9.9.1 && fail "IPv4 not filtered"
 nsx "$H" nft list chain inet nftblock input | grep -q permit6 &&
 	fail "IPv6 allow-list rules without IPv6 ranges"
