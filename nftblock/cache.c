@@ -170,6 +170,26 @@ static int meta_parse(const char *buf, size_t len, struct cache_meta *m)
 	return m->sha256.kind == DIGEST_SHA256 ? 0 : -EBADMSG;
 }
 
+int cache_meta_read(const char *dir, const char *key, struct cache_meta *m)
+{
+	char name[MAX_PATH_BYTES], *mb = NULL;
+	struct cache_meta tmp;
+	size_t ml;
+	int ret;
+
+	if ((size_t)snprintf(name, sizeof(name), "%s.meta", key) >=
+	    sizeof(name))
+		return -ENAMETOOLONG;
+	ret = cache_read_file(dir, name, MAX_META_BYTES, &mb, &ml);
+	if (ret)
+		return ret == -EFBIG ? -EBADMSG : ret;
+	ret = meta_parse(mb, ml, &tmp);
+	free(mb);
+	if (!ret)
+		*m = tmp;
+	return ret;
+}
+
 int cache_get(const char *dir, const char *key, size_t max, char **buf,
 	      size_t *len, struct cache_meta *m)
 {

@@ -67,6 +67,14 @@ typedef unsigned __int128 u128;
 #define MAX_META_BYTES		4096u		/* cache metadata file */
 #define MAX_COUNTS_BYTES	(64u << 10)	/* cache per-country counts file */
 
+/* Status, statistics and metrics (json.c, lastrun.c, metrics.c). */
+#define MAX_JSON_DEPTH		16u		/* our documents nest 3 deep */
+#define MAX_LASTRUN_BYTES	4096u		/* last-run: five short key=value lines */
+#define MAX_LASTRUN_MSG		512u		/* one summary line of a run */
+#define MAX_COUNTERS		1024u		/* 676 country counters plus a few of the rules' own */
+#define MAX_COUNTER_NAME	64u		/* ours are "cc_XX", "deny"; longer ones are not nftblock's */
+#define MAX_METRICS_BYTES	(1u << 20)	/* ~700 countries x 4 lines of < 120 bytes */
+
 /* A country code packed into a tag: 'C' << 8 | 'N'.  0 means "no country". */
 #define CC_TAG(a, b)		((uint32_t)(unsigned char)(a) << 8 | (unsigned char)(b))
 
