@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "compile.h"
+#include "conf.h"
 #include "log.h"
 #include "nft.h"
 #include "state.h"
@@ -360,18 +361,39 @@ out:
 	return ret;
 }
 
+static int why_usage(void)
+{
+	fprintf(stderr, "Usage: nftblock why [--config FILE] [--json] ADDR\n");
+	return EX_USAGE;
+}
+
 int cmd_why(int argc, char **argv)
 {
-	struct kopts ko = { DEFAULT_STATE_DIR };
+	static const struct option opts[] = {
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char a[CIDR_STRLEN], lo[CIDR_STRLEN], hi[CIDR_STRLEN], cc[3];
+	const char *config = NULL;
+	bool json = false, loaded = false;
 	struct nft_why w;
-	int family, ret, i = kernel_opts(argc, argv, &ko);
+	struct conf conf;
+	int family, ret, i;
 	u128 addr;
 
-	if (i != argc - 1) {
-		fprintf(stderr, "Usage: nftblock why [--state-dir DIR] ADDR\n");
-		return EX_USAGE;
+	while ((i = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (i == 'c')
+			config = optarg;
+		else if (i == 'j')
+			json = true;
+		else if (i != 's')	/* accepted, unused: kept for scripts */
+			return why_usage();
 	}
+	i = optind;
+	if (i != argc - 1)
+		return why_usage();
 	if (cidr_parse_addr(argv[i], strlen(argv[i]), &family, &addr)) {
 		log_err("'%s' is not an address", argv[i]);
 		return EX_USAGE;
@@ -379,7 +401,12 @@ int cmd_why(int argc, char **argv)
 	ret = nft_why(family, addr, &w);
 	if (ret)
 		return kernel_exit(ret, "why");
+	/* the data's source is extra: a config that does not load is reported
+	 * and the kernel's answer given anyway */
+	cmd_load_config_soft(config, &conf, &loaded);
 	cidr_format_addr(family, addr, a);
+	if (json)
+		goto report;
 	if (w.found)
 		printf("%s: country %s range %s-%s", a, cc_format(w.tag, cc),
 		       cidr_format_addr(family, w.lo, lo),
@@ -394,5 +421,9 @@ int cmd_why(int argc, char **argv)
 		       (unsigned long long)w.bytes);
 	else
 		printf(": accept\n");
-	return EX_OK;
+report:
+	ret = cmd_why_report(family, addr, &w, json, loaded ? &conf : NULL);
+	if (loaded)
+		conf_free(&conf);
+	return ret;
 }

@@ -47,8 +47,12 @@ static const struct cmd {
 	  "remove table inet nftblock" },
 	{ "dump", cmd_dump, "[--state-dir DIR]",
 	  "print the kernel's ranges per country" },
-	{ "why", cmd_why, "[--state-dir DIR] ADDR",
+	{ "why", cmd_why, "[--config FILE] [--json] ADDR",
 	  "explain the kernel's verdict for ADDR" },
+	{ "stats", cmd_stats, "[--config FILE] [--json | --prometheus]",
+	  "print the kernel's packet and byte counters per country" },
+	{ "status", cmd_status, "[--config FILE] [--json]",
+	  "show configuration, feeds, kernel state and the last run" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };

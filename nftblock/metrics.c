@@ -198,29 +198,50 @@ static void ranges_of(const struct conf *c, struct metrics *m)
 	state_free(&st);
 }
 
-int metrics_write(const struct conf *c, int64_t now)
+void metrics_gather(const struct conf *c, int64_t now, struct metrics *m)
 {
-	struct metrics m = { .now = now };
-	struct nft_counter *ctr = NULL;
-	struct srcinfo *si = xcalloc(1, sizeof(*si));
 	struct lastrun lr;
 	int ret;
 
-	if (!c->prometheus_file) {
-		free(si);
-		return 0;
+	memset(m, 0, sizeof(*m));
+	m->now = now;
+	ret = nft_counters(&m->ctr, &m->nctr);
+	m->have_kernel = !ret || ret == -ENOENT;
+	m->table = !ret;
+	if (!c)
+		return;
+	ranges_of(c, m);
+	m->src = xcalloc(1, sizeof(*m->src));
+	if (srcinfo_load(c, m->src)) {
+		free(m->src);
+		m->src = NULL;
 	}
-	ret = nft_counters(&ctr, &m.nctr);
-	m.have_kernel = !ret || ret == -ENOENT;
-	m.table = !ret;
-	m.ctr = ctr;
-	ranges_of(c, &m);
-	if (!srcinfo_load(c, si))
-		m.src = si;
-	if (!lastrun_read(c->state_dir, &lr))
-		m.last = &lr;
+	if (!lastrun_read(c->state_dir, &lr)) {
+		m->last = xmalloc(sizeof(*m->last));
+		*m->last = lr;
+	}
+}
+
+void metrics_release(struct metrics *m)
+{
+	free(m->ctr);
+	free(m->src);
+	free(m->last);
+	m->ctr = NULL;
+	m->src = NULL;
+	m->last = NULL;
+	m->nctr = 0;
+}
+
+int metrics_write(const struct conf *c, int64_t now)
+{
+	struct metrics m;
+	int ret;
+
+	if (!c->prometheus_file)
+		return 0;
+	metrics_gather(c, now, &m);
 	ret = metrics_write_file(c->prometheus_file, &m);
-	free(ctr);
-	free(si);
+	metrics_release(&m);
 	return ret;
 }

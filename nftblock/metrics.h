@@ -32,12 +32,12 @@ struct metrics {
 	int64_t now;
 	bool have_kernel;		/* the kernel could be asked */
 	bool table;			/* table inet nftblock exists */
-	const struct nft_counter *ctr;	/* ctr[0..nctr) */
+	struct nft_counter *ctr;	/* ctr[0..nctr) */
 	size_t nctr;
 	bool have_ranges;		/* a state file was read */
 	size_t ranges[2];		/* [0] IPv4, [1] IPv6 */
-	const struct srcinfo *src;	/* NULL: no sources file */
-	const struct lastrun *last;	/* NULL: no last-run file */
+	struct srcinfo *src;		/* NULL: no sources file */
+	struct lastrun *last;		/* NULL: no last-run file */
 };
 
 /*
@@ -51,6 +51,17 @@ int metrics_format(const struct metrics *m, char **buf, size_t *len);
 /* Format m and replace path atomically (mode 0644): a scraper sees the old
  * file or the new one.  Returns 0 or -errno. */
 int metrics_write_file(const char *path, const struct metrics *m);
+
+/*
+ * Fill m with what the metrics report: the kernel's counters and table;
+ * with a configuration c (may be NULL) also the state file's range counts,
+ * cache-dir/sources with the feeds' metadata and state-dir/last-run.  Parts
+ * that cannot be read are left out.  Free with metrics_release().
+ */
+void metrics_gather(const struct conf *c, int64_t now, struct metrics *m);
+
+/* Free what metrics_gather() allocated; accepts a zeroed m. */
+void metrics_release(struct metrics *m);
 
 /*
  * Gather what the metrics report (kernel counters and table, the state
