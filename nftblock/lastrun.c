@@ -85,13 +85,32 @@ static int read_line(struct lastrun *lr, const char *l, size_t n,
 	return ret;
 }
 
+int lastrun_parse(const char *buf, size_t len, struct lastrun *lr)
+{
+	struct lastrun r;
+	const char *l;
+	size_t pos = 0, n;
+	unsigned seen = 0;
+	int ret = 0;
+
+	if (len > MAX_LASTRUN_BYTES)
+		return -EBADMSG;
+	memset(&r, 0, sizeof(r));
+	/* len is capped, so is the number of lines */
+	while (!ret && (l = util_next_line(buf, len, &pos, &n)))
+		if (n)
+			ret = read_line(&r, l, n, &seen);
+	if (!ret && seen != 3)
+		ret = -EBADMSG;
+	if (!ret)
+		*lr = r;
+	return ret;
+}
+
 int lastrun_read(const char *dir, struct lastrun *lr)
 {
 	char path[MAX_PATH_BYTES], *buf;
-	struct lastrun r;
-	const char *l;
-	size_t len, pos = 0, n;
-	unsigned seen = 0;
+	size_t len;
 	int ret;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, LASTRUN_FILE) >=
@@ -102,15 +121,7 @@ int lastrun_read(const char *dir, struct lastrun *lr)
 		return -EBADMSG;
 	if (ret)
 		return ret;
-	memset(&r, 0, sizeof(r));
-	while (!ret && (l = util_next_line(buf, len, &pos, &n)))
-		/* the file is capped, so is the number of its lines */
-		if (n)
-			ret = read_line(&r, l, n, &seen);
+	ret = lastrun_parse(buf, len, lr);
 	free(buf);
-	if (!ret && seen != 3)
-		ret = -EBADMSG;
-	if (!ret)
-		*lr = r;
 	return ret;
 }

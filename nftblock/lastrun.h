@@ -18,6 +18,7 @@
 #define NFTBLOCK_LASTRUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "defs.h"
@@ -40,6 +41,13 @@ struct lastrun {
  * so the file stays one line per key.  Returns 0 or -errno.
  */
 int lastrun_write(const char *dir, const struct lastrun *lr);
+
+/*
+ * Parse the text of a last-run file, buf[0..len), into *lr (pure).  Same
+ * returns as lastrun_read() without the I/O errors; *lr is written only on
+ * success.
+ */
+int lastrun_parse(const char *buf, size_t len, struct lastrun *lr);
 
 /*
  * Read dir/LASTRUN_FILE into *lr.  Returns 0, -ENOENT when there is none,

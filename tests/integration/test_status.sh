@@ -124,6 +124,15 @@ grep -q '^nftblock_feed_age_seconds{country="CN",source="mine"} [0-9]*$' out.pro
 grep -qx 'nftblock_table_present 1' out.prom || fail "prometheus table"
 ok "stats --prometheus: drops, ranges, feed age, table"
 
+# an exception decides before the country
+nsx "$H" "$NFTBLOCK" apply --format cidr --state-dir "$TMP/state" \
+	--allow 1.0.1.2 cn=lists/cn.cidr ru=lists/ru.cidr >/dev/null || fail "apply --allow"
+ST why --json 1.0.1.2 >out.json || fail "why --json (exception)"
+[ "$(jq_py "print(d['country'], d['rule'], d['verdict'], d['exception'])" <out.json)" = "CN exception accept True" ] ||
+	fail "why --json exception: $(cat out.json)"
+ST status >/dev/null || fail "status after the second apply: exit $?"
+ok "why --json: an exception address says rule exception, accept; status still 0"
+
 # a failed last run: status 75, reported
 printf 'time=%s\nresult=failed\nexit=69\nmessage=mine CN: refused: "x"\ngeneration=7\n' \
 	"$(date +%s)" >state/last-run
@@ -133,6 +142,24 @@ grep -q '^last run: failed at .*exit 69, generation 7: mine CN: refused: "x"$' o
 	fail "status last run line: $(grep last out)"
 ST status --json | python3 -m json.tool >/dev/null || fail "status --json (failed run) does not parse"
 ok "status: a failed last run is exit 75 and reported"
+
+# a counter of the table that is not a country's is listed by name, and
+# every counter equals what nft -j reports
+nsx "$H" nft add counter inet nftblock deny || fail "nft add counter"
+ST stats >out || fail "stats with deny"
+grep -qx "deny  packets=0 bytes=0" out || fail "stats: no deny line: $(cat out)"
+ST stats --json >out.json || fail "stats --json with deny"
+nsx "$H" nft -j list counters table inet nftblock >nft.json || fail "nft -j"
+python3 - out.json nft.json <<'PY' || fail "stats --json differs from nft -j"
+import json, sys
+ours = {c['name']: (c['packets'], c['bytes'], c['country'])
+        for c in json.load(open(sys.argv[1]))['counters']}
+nft = {o['counter']['name']: (o['counter']['packets'], o['counter']['bytes'])
+       for o in json.load(open(sys.argv[2]))['nftables'] if 'counter' in o}
+assert {k: v[:2] for k, v in ours.items()} == nft, (ours, nft)
+assert ours['deny'][2] is None and ours['cc_CN'][2] == 'CN'
+PY
+ok "stats: other counters by name; all $(grep -c . out) counters equal nft -j"
 
 # the table gone while a state exists: 69
 nsx "$H" nft delete table inet nftblock || fail "nft delete table"
