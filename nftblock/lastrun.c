@@ -14,19 +14,25 @@
 #define MAX_PATH_BYTES	4096u	/* PATH_MAX */
 #define MAX_EXIT	255u	/* an exit status is one byte */
 
+/* Copy s[0..n) to out (n + 1 bytes) with control bytes as '?': the
+ * message stays one line of text, whoever wrote the file. */
+static void clean(char *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	out[n] = '\0';
+}
+
 int lastrun_write(const char *dir, const struct lastrun *lr)
 {
 	char buf[MAX_LASTRUN_BYTES], msg[MAX_LASTRUN_MSG];
 	int64_t success = lr->success;
-	size_t i;
 	int n;
 
-	for (i = 0; i + 1 < sizeof(msg) && lr->message[i]; i++) {
-		unsigned char c = (unsigned char)lr->message[i];
-
-		msg[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	msg[i] = '\0';
+	clean(msg, lr->message, strnlen(lr->message, sizeof(msg) - 1));
 	if (lr->ok && !success)
 		success = lr->time;
 	n = snprintf(buf, sizeof(buf), "time=%" PRId64 "\nresult=%s\nexit=%u\n"
@@ -79,8 +85,7 @@ static int read_line(struct lastrun *lr, const char *l, size_t n,
 	} else if (util_eq(l, kl, "message")) {
 		if (vl >= sizeof(lr->message))
 			vl = sizeof(lr->message) - 1;
-		memcpy(lr->message, v, vl);
-		lr->message[vl] = '\0';
+		clean(lr->message, v, vl);
 	}
 	return ret;
 }

@@ -8,7 +8,7 @@
  *   time=EPOCH            when the run ended (Unix seconds)
  *   result=ok|failed
  *   exit=N                the run's exit code (sysexits)
- *   message=TEXT          one line, printable (control bytes become '?')
+ *   message=TEXT          one line (control bytes become '?', written or read)
  *   generation=N          the generation the kernel holds after the run
  *   success=EPOCH         when a run last succeeded (0: never)
  *

@@ -2,9 +2,9 @@
 /*
  * fuzz_lastrun.c - libFuzzer target for the last-run record parser.
  *
- * Invariants: success gives a result, an exit status below 256 and a
- * NUL-terminated message that survives a write/parse round trip through
- * the formatter's rules; failure is -EBADMSG with the output untouched.
+ * Invariants: success gives an exit status below 256, times that are not
+ * negative and a NUL-terminated message without control bytes; failure is
+ * -EBADMSG with the output untouched.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -30,5 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!memchr(lr.message, '\0', sizeof(lr.message)))
 		abort();
+	for (size_t i = 0; lr.message[i]; i++)
+		if ((unsigned char)lr.message[i] < 0x20 ||
+		    lr.message[i] == 0x7f)
+			abort();
 	return 0;
 }

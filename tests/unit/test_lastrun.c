@@ -133,6 +133,12 @@ static void test_lenient(void **ctx)
 	/* CRLF, blank lines, keys of a later version, minimal content */
 	put("time=10\r\n\r\nresult=ok\r\nfuture-key=whatever\r\n");
 	assert_int_equal(lastrun_read(dir, &r), 0);
+	/* a hand-edited message with terminal escapes is read as text */
+	put("time=1\nresult=ok\nmessage=a\x1b[2Jb\x7f\rc\n");
+	assert_int_equal(lastrun_read(dir, &r), 0);
+	assert_string_equal(r.message, "a?[2Jb??c");
+	put("time=10\r\n\r\nresult=ok\r\nfuture-key=whatever\r\n");
+	assert_int_equal(lastrun_read(dir, &r), 0);
 	assert_int_equal(r.time, 10);
 	assert_true(r.ok);
 	assert_int_equal(r.success, 0);
