@@ -401,9 +401,11 @@ int cmd_why(int argc, char **argv)
 	ret = nft_why(family, addr, &w);
 	if (ret)
 		return kernel_exit(ret, "why");
-	/* the data's source is extra: a config that does not load is reported
-	 * and the kernel's answer given anyway */
-	cmd_load_config_soft(config, &conf, &loaded);
+	/* the data's source is extra: a default config that does not load is
+	 * reported and the kernel's answer given anyway */
+	ret = cmd_load_config_soft(config, &conf, &loaded);
+	if (ret && config)
+		return ret;
 	cidr_format_addr(family, addr, a);
 	if (json)
 		goto report;
