@@ -234,7 +234,7 @@ int cmd_apply(int argc, char **argv)
 	ret = build_gen(fmt, argv + optind, argc - optind, &want, any_country,
 			&g);
 	if (!ret)
-		ret = sync_apply(ko.state_dir, &g, &so, 0, stdout);
+		ret = sync_commit(ko.state_dir, &g, &so, stdout);
 	nft_gen_free(&g);
 	return ret;
 }

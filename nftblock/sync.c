@@ -627,6 +627,17 @@ static int store(const char *state_dir, const struct nft_gen *g,
 	return ret;
 }
 
+int sync_commit(const char *state_dir, struct nft_gen *g,
+		const struct sync_opts *o, FILE *out)
+{
+	uint32_t id = 0, cur = 0;
+
+	if (store(state_dir, g, &id, &cur))
+		return EX_CANTCREAT;
+	fprintf(out, "generation: %u\n", id);
+	return sync_apply(state_dir, g, o, cur, out);
+}
+
 /* Run the child and take its validated ranges into g.  Returns the
  * child's code (or EX_SOFTWARE for bad data). */
 static int gather(const struct conf *c, struct child_arg *a,
@@ -673,7 +684,6 @@ static void policy(const struct conf *c, struct nft_gen *g)
 int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out)
 {
 	struct child_arg *a = calloc(1, sizeof(*a));
-	uint32_t id = 0, cur = 0;
 	struct nft_gen g;
 	int code, ret;
 
@@ -701,12 +711,7 @@ int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out)
 		nft_gen_free(&g);
 		return ret ? ret : code;
 	}
-	ret = store(c->state_dir, &g, &id, &cur) ? EX_CANTCREAT : EX_OK;
-	if (!ret) {
-		fprintf(out, "generation: %u\n", id);
-		ret = sync_apply(c->state_dir, &g, o, cur == id ? 0 : cur,
-				 out);
-	}
+	ret = sync_commit(c->state_dir, &g, o, out);
 	nft_gen_free(&g);
 	return ret ? ret : code;
 }

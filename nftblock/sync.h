@@ -54,6 +54,14 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 	       const struct sync_opts *o, uint32_t rollback_to, FILE *out);
 
 /*
+ * Store g as a new generation unless it is the current one, print
+ * "generation: N", and apply it (sync_apply; a --confirm rollback returns
+ * to the generation current before).
+ */
+int sync_commit(const char *state_dir, struct nft_gen *g,
+		const struct sync_opts *o, FILE *out);
+
+/*
  * Apply a stored generation: id, or 0 for the current one; a corrupt
  * current generation falls back to the previous stored ones.  Makes it the
  * current one.  (apply without files, rollback, boot.)
