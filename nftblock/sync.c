@@ -102,14 +102,15 @@ static uint32_t blocked_by(const struct nft_gen *g, int family, u128 addr)
 }
 
 /* Refuse a generation that would cut off the running SSH session; then
- * keep its client reachable with an exception. */
-static int protect_ssh(struct nft_gen *g, bool force)
+ * keep its client reachable with an exception (*added: one was added). */
+static int protect_ssh(struct nft_gen *g, bool force, bool *added)
 {
 	char a[CIDR_STRLEN], cc[3];
 	uint32_t tag;
 	int family;
 	u128 addr;
 
+	*added = false;
 	if (!sync_ssh_client(&family, &addr))
 		return 0;
 	tag = blocked_by(g, family, addr);
@@ -125,9 +126,32 @@ static int protect_ssh(struct nft_gen *g, bool force)
 	if (tag)
 		log_warn("SSH client %s is in %s: kept reachable by an "
 			 "exception (--force)", a, cc_format(tag, cc));
+	if (rangeset_lookup(&g->allow[family == 6], addr))
+		return 0;
 	rangeset_add(&g->allow[family == 6], addr, addr, 0);
 	rangeset_normalize(&g->allow[family == 6]);
+	*added = true;
 	return 0;
+}
+
+/* Take the session's exception out again: stored generations hold what
+ * the configuration and the feeds say, not who ran the command. */
+static void unprotect_ssh(struct nft_gen *g)
+{
+	struct rangeset one, rest;
+	int family, f;
+	u128 addr;
+
+	if (!sync_ssh_client(&family, &addr))
+		return;
+	f = family == 6;
+	rangeset_init(&one, family);
+	rangeset_init(&rest, family);
+	rangeset_add(&one, addr, addr, 0);
+	rangeset_subtract(&g->allow[f], &one, &rest);
+	rangeset_move(&g->allow[f], &rest);
+	rangeset_free(&one);
+	rangeset_free(&rest);
 }
 
 /* ---- applying ---- */
@@ -191,12 +215,12 @@ static int lock_state(const char *state_dir)
 	int fd;
 
 	if (mkdir(state_dir, 0700) && errno != EEXIST) {
-		log_err("%s: %s", state_dir, strerror(errno));
+		log_warn("%s: %s", state_dir, strerror(errno));
 		return -1;
 	}
 	fd = util_lock(state_dir, true);
 	if (fd < 0)
-		log_err("%s: cannot lock: %s", state_dir, strerror(-fd));
+		log_warn("%s: cannot lock: %s", state_dir, strerror(-fd));
 	return fd;
 }
 
@@ -313,19 +337,23 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 	       const struct sync_opts *o, uint32_t rollback_to, FILE *out)
 {
 	char path[PATH_MAX];
+	bool added;
 	int lock, ret;
 
-	ret = protect_ssh(g, o->force);
+	ret = protect_ssh(g, o->force, &added);
 	if (ret)
 		return ret;
+	/* without the lock (an unwritable state dir) the kernel still says
+	 * whether we may change it at all; saving the state reports later */
 	lock = lock_state(state_dir);
-	if (lock < 0)
-		return EX_CANTCREAT;
 	/* a new apply replaces a pending confirmation */
 	if (!confirm_path(state_dir, "", path, sizeof(path)))
 		unlink(path);
 	ret = apply_locked(state_dir, g, &o->nft, out);
-	close(lock);	/* before the watcher is forked: it must not hold it */
+	if (lock >= 0)
+		close(lock);	/* before the watcher forks: it must not hold it */
+	if (added)
+		unprotect_ssh(g);
 	if (!ret && o->confirm && arm_confirm(state_dir, o->confirm,
 					      rollback_to, out))
 		ret = EX_CANTCREAT;
@@ -414,7 +442,7 @@ static int child_main(void *p, int fd)
 		ret = update_run(a->c, &a->all, a->o->force, stdout, &ur);
 		fetch_cleanup();
 		if (ret == -EAGAIN) {
-			log_err("%s: another run holds the cache lock",
+			log_err("%s: another nftblock run holds the cache lock",
 				a->c->cache_dir);
 			return EX_TEMPFAIL;
 		}
@@ -631,11 +659,16 @@ int sync_commit(const char *state_dir, struct nft_gen *g,
 		const struct sync_opts *o, FILE *out)
 {
 	uint32_t id = 0, cur = 0;
+	int ret;
 
+	genstore_current(state_dir, &cur);
+	ret = sync_apply(state_dir, g, o, cur, out);
+	if (ret)
+		return ret;
 	if (store(state_dir, g, &id, &cur))
 		return EX_CANTCREAT;
 	fprintf(out, "generation: %u\n", id);
-	return sync_apply(state_dir, g, o, cur, out);
+	return EX_OK;
 }
 
 /* Run the child and take its validated ranges into g.  Returns the

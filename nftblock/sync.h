@@ -46,17 +46,18 @@ int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out);
 int sync_fetch(const struct conf *c, bool force, FILE *out);
 
 /*
- * Apply generation g (g's SSH client exception is added here) and record
- * it in state_dir's state file, under the state lock.  rollback_to is the
+ * Apply generation g and record it in state_dir's state file, under the
+ * state lock.  The SSH client's exception is added for the kernel and
+ * taken out of g again before returning.  rollback_to is the
  * generation to return to when o->confirm is set (0: none: disable).
  */
 int sync_apply(const char *state_dir, struct nft_gen *g,
 	       const struct sync_opts *o, uint32_t rollback_to, FILE *out);
 
 /*
- * Store g as a new generation unless it is the current one, print
- * "generation: N", and apply it (sync_apply; a --confirm rollback returns
- * to the generation current before).
+ * Apply g (sync_apply; a --confirm rollback returns to the generation
+ * current before), then store it as a new generation unless it is the
+ * current one, and print "generation: N".
  */
 int sync_commit(const char *state_dir, struct nft_gen *g,
 		const struct sync_opts *o, FILE *out);
