@@ -30,23 +30,9 @@ static int path_of(char *out, const char *dir, const char *name,
 
 int cache_lock(const char *dir)
 {
-	char path[MAX_PATH_BYTES];
-	int fd, ret;
-
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
-	ret = path_of(path, dir, "lock", "");
-	if (ret)
-		return ret;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		ret = errno == EWOULDBLOCK ? -EAGAIN : -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return util_lock(dir, false);
 }
 
 int cache_write_file(const char *dir, const char *name, const char *buf,

@@ -31,6 +31,10 @@ int cmd_load_config(const char *path, const char *feeds_dir, struct conf *c);
  * "  feeds  PATH"); NULL: quiet (the default). */
 void cmd_config_trace(FILE *f);
 int cmd_apply(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_confirm(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_why(int argc, char **argv);

@@ -38,6 +38,8 @@ typedef unsigned __int128 u128;
 #define MAX_QUOTED_BYTES	48u		/* untrusted text quoted in a message is cut here */
 #define MAX_STATE_BYTES		(128u << 20)	/* a world map of 1.4 M IPv6 ranges is ~50 MiB */
 #define MAX_STATE_RANGES	(4u << 20)	/* per set in a state file; above any world feed */
+#define MAX_GENERATIONS		8u		/* generations kept for rollback: a week of daily changes */
+#define MAX_GENERATION_ID	99999999u	/* eight digits in the file name */
 
 /* Configuration and feed catalogue (conf.c). */
 #define MAX_CONF_BYTES		(1u << 20)	/* a config file of 1 MiB is not hand-written */
