@@ -36,6 +36,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_confirm(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
+int cmd_enable(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 

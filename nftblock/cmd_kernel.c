@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@
 /* Settings the kernel commands share (the config file will fill these). */
 struct kopts {
 	const char *state_dir;
+	const char *config;
+	bool config_ok;		/* --config is accepted */
 };
 
 static int parse_dir(const char *s, unsigned *dirs)
@@ -113,22 +116,32 @@ static int build_gen(enum feed_format fmt, char **files, int nfiles,
  * broken configuration must not leave the host unprotected: its state-dir
  * is used when it parses, else the default.
  */
-static int apply_stored(const char *config, const char *state_dir,
-			const struct sync_opts *so)
+static void state_dir_of(const char *config, const char *given, char *buf,
+			 size_t n)
 {
 	struct conf c;
-	int ret;
 
-	if (state_dir)
-		return sync_apply_stored(state_dir, 0, so, stdout);
+	if (given) {
+		snprintf(buf, n, "%s", given);
+		return;
+	}
 	if (cmd_load_config(config, NULL, &c)) {
 		log_warn("using the default state directory %s",
 			 DEFAULT_STATE_DIR);
-		return sync_apply_stored(DEFAULT_STATE_DIR, 0, so, stdout);
+		snprintf(buf, n, "%s", DEFAULT_STATE_DIR);
+		return;
 	}
-	ret = sync_apply_stored(c.state_dir, 0, so, stdout);
+	snprintf(buf, n, "%s", c.state_dir);
 	conf_free(&c);
-	return ret;
+}
+
+static int apply_stored(const char *config, const char *state_dir,
+			const struct sync_opts *so)
+{
+	char dir[PATH_MAX];
+
+	state_dir_of(config, state_dir, dir, sizeof(dir));
+	return sync_apply_stored(dir, 0, so, stdout);
 }
 
 int cmd_apply(int argc, char **argv)
@@ -147,7 +160,7 @@ int cmd_apply(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kopts ko = { NULL };
+	struct kopts ko = { 0 };
 	struct sync_opts so = { 0 };
 	const char *config = NULL;
 	enum feed_format fmt = FMT_CIDR;
@@ -244,36 +257,49 @@ static int kernel_opts(int argc, char **argv, struct kopts *ko)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 's')
+		if (c == 's')
+			ko->state_dir = optarg;
+		else if (c == 'C' && ko->config_ok)
+			ko->config = optarg;
+		else
 			return -1;
-		ko->state_dir = optarg;
 	}
 	return optind;
 }
 
 int cmd_disable(int argc, char **argv)
 {
-	struct kopts ko = { DEFAULT_STATE_DIR };
-	int ret;
+	struct kopts ko = { .config_ok = true };
+	char dir[PATH_MAX];
 
 	if (kernel_opts(argc, argv, &ko) != argc) {
-		fprintf(stderr, "Usage: nftblock disable [--state-dir DIR]\n");
+		fprintf(stderr, "Usage: nftblock disable [--config FILE] "
+			"[--state-dir DIR]\n");
 		return EX_USAGE;
 	}
-	ret = nft_disable();
-	if (ret && ret != -ENOENT)
-		return sync_kernel_error(ret, "disable");
-	printf("disable: table inet %s %s\n", NFT_TABLE,
-	       ret == -ENOENT ? "was not there" : "removed");
-	ret = state_remove(ko.state_dir);
-	if (ret)
-		log_warn("%s: %s", ko.state_dir, strerror(-ret));
-	return EX_OK;
+	state_dir_of(ko.config, ko.state_dir, dir, sizeof(dir));
+	return sync_disable(dir, stdout);
+}
+
+int cmd_enable(int argc, char **argv)
+{
+	struct kopts ko = { .config_ok = true };
+	struct sync_opts so = { 0 };
+	char dir[PATH_MAX];
+
+	if (kernel_opts(argc, argv, &ko) != argc) {
+		fprintf(stderr, "Usage: nftblock enable [--config FILE] "
+			"[--state-dir DIR]\n");
+		return EX_USAGE;
+	}
+	state_dir_of(ko.config, ko.state_dir, dir, sizeof(dir));
+	return sync_enable(dir, &so, stdout);
 }
 
 static void print_ranges(const struct rangeset *s, const char *label)
@@ -294,7 +320,7 @@ static void print_ranges(const struct rangeset *s, const char *label)
 int cmd_dump(int argc, char **argv)
 {
 	struct rangeset map[2], allow[2];
-	struct kopts ko = { DEFAULT_STATE_DIR };
+	struct kopts ko = { .state_dir = DEFAULT_STATE_DIR };
 	int ret;
 
 	if (kernel_opts(argc, argv, &ko) != argc) {

@@ -360,6 +360,66 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 	return ret;
 }
 
+static int disabled_path(const char *state_dir, char *buf, size_t n)
+{
+	if ((size_t)snprintf(buf, n, "%s/%s", state_dir, SYNC_DISABLED_FILE) >=
+	    n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+bool sync_is_disabled(const char *state_dir)
+{
+	char path[PATH_MAX];
+
+	return !disabled_path(state_dir, path, sizeof(path)) &&
+	       !access(path, F_OK);
+}
+
+int sync_disable(const char *state_dir, FILE *out)
+{
+	static const char text[] = "disabled by 'nftblock disable'\n";
+	char path[PATH_MAX];
+	int lock, ret;
+
+	lock = lock_state(state_dir);
+	ret = nft_disable();
+	if (ret && ret != -ENOENT) {
+		if (lock >= 0)
+			close(lock);
+		return sync_kernel_error(ret, "disable");
+	}
+	fprintf(out, "disable: table inet %s %s\n", NFT_TABLE,
+		ret == -ENOENT ? "was not there" : "removed");
+	ret = state_remove(state_dir);
+	if (ret)
+		log_warn("%s: %s", state_dir, strerror(-ret));
+	/* a pending --confirm must not bring it back */
+	if (!confirm_path(state_dir, "", path, sizeof(path)))
+		unlink(path);
+	ret = util_write_file_atomic(state_dir, SYNC_DISABLED_FILE, text,
+				     sizeof(text) - 1, 0600);
+	if (ret)
+		log_warn("%s: cannot record that nftblock is disabled (%s): "
+			 "the next sync or boot applies again", state_dir,
+			 strerror(-ret));
+	if (lock >= 0)
+		close(lock);
+	return EX_OK;
+}
+
+int sync_enable(const char *state_dir, const struct sync_opts *o, FILE *out)
+{
+	char path[PATH_MAX];
+
+	if (!disabled_path(state_dir, path, sizeof(path)) && unlink(path) &&
+	    errno != ENOENT) {
+		log_err("%s: %s", path, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	return sync_apply_stored(state_dir, 0, o, out);
+}
+
 int sync_confirm(const char *state_dir, FILE *out)
 {
 	char path[PATH_MAX];
@@ -382,6 +442,11 @@ int sync_apply_stored(const char *state_dir, uint32_t id,
 	struct nft_gen g;
 	int n, ret;
 
+	if (!id && sync_is_disabled(state_dir)) {
+		fprintf(out, "apply: disabled: nothing applied (nftblock "
+			"enable turns it on)\n");
+		return EX_OK;
+	}
 	n = genstore_list(state_dir, ids);
 	genstore_current(state_dir, &cur);
 	if (!use)
@@ -743,6 +808,12 @@ int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out)
 		ret = plan(c->state_dir, &g, out);
 		nft_gen_free(&g);
 		return ret ? ret : code;
+	}
+	if (sync_is_disabled(c->state_dir)) {
+		fprintf(out, "sync: disabled: the cache is up to date, the "
+			"kernel is left alone (nftblock enable turns it on)\n");
+		nft_gen_free(&g);
+		return code;
 	}
 	ret = sync_commit(c->state_dir, &g, o, out);
 	nft_gen_free(&g);

@@ -23,6 +23,7 @@
 struct conf;
 
 #define SYNC_CONFIRM_FILE	"confirm"
+#define SYNC_DISABLED_FILE	"disabled"
 #define MAX_CONFIRM_SECONDS	86400u	/* a confirmation window above a day is a typo */
 
 struct sync_opts {
@@ -69,6 +70,15 @@ int sync_commit(const char *state_dir, struct nft_gen *g,
  */
 int sync_apply_stored(const char *state_dir, uint32_t id,
 		      const struct sync_opts *o, FILE *out);
+
+/*
+ * disable: delete the table and the state file, and leave a mark so that
+ * sync and apply without files (the timer, boot) stay off until enable.
+ * enable: remove the mark and apply the current stored generation.
+ */
+int sync_disable(const char *state_dir, FILE *out);
+int sync_enable(const char *state_dir, const struct sync_opts *o, FILE *out);
+bool sync_is_disabled(const char *state_dir);
 
 /* Keep what a --confirm apply did: stop the pending rollback. */
 int sync_confirm(const char *state_dir, FILE *out);

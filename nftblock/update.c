@@ -51,7 +51,22 @@ struct run {
 	bool force;
 	time_t now;
 	FILE *out;
+	bool tty;		/* progress on a terminal, quiet in scripts */
+	size_t total;		/* countries asked for */
 };
+
+/* One updating line on a terminal: "fetching 3/12: ipverse CN". */
+static void progress(const struct run *r, const struct unit *u, size_t done)
+{
+	if (!r->tty)
+		return;
+	if (!u) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	fprintf(stderr, "\r\033[Kfetching %zu/%zu: %s", done, r->total,
+		u->label);
+}
 
 enum ustatus { U_FETCHED, U_UNCHANGED, U_REFUSED };
 
@@ -507,13 +522,17 @@ static void run_source(const struct run *r, const struct conf_feed *f,
 		ccset_add(&u->want, sel->tags[i]);
 		if (world)
 			continue;
+		progress(r, u, i + 1);
 		s = run_unit(r, u);
+		progress(r, NULL, 0);
 		report(r, u, s, sel->failed[i][0] ? sel->failed[i] : NULL);
 		count_status(s, res);
 		unit_done(sel, i, u, s, res);
 	}
 	if (world && u->f) {
+		progress(r, u, sel->n);
 		s = run_unit(r, u);
+		progress(r, NULL, 0);
 		report(r, u, s, from);
 		count_status(s, res);
 		for (size_t i = 0; i < sel->n; i++)
@@ -579,7 +598,7 @@ int update_run(const struct conf *c, const struct ccset *want, bool force,
 	       FILE *out, struct update_result *res)
 {
 	struct run r = { .c = c, .force = force, .now = time(NULL),
-			 .out = out };
+			 .out = out, .tty = isatty(STDERR_FILENO) == 1 };
 	struct selection *sel = xcalloc(1, sizeof(*sel));
 	int lock, ret;
 
@@ -590,6 +609,7 @@ int update_run(const struct conf *c, const struct ccset *want, bool force,
 		return lock;
 	}
 	sel->n = ccset_list(want, sel->tags);
+	r.total = sel->n;
 	for (size_t s = 0; s < c->nsources; s++)
 		run_source(&r, conf_feed_find(c, c->sources[s]), sel, res);
 	keep_previous(&r, sel, res);

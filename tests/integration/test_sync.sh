@@ -78,7 +78,7 @@ expect_out "generation: 2"
 dump_is "$GEN2" "server down"
 
 echo "== apply without files restores the stored generation (no network)"
-"$NB" disable >/dev/null || fail "disable"
+"$NB" disable --state-dir "$T/scratch" >/dev/null || fail "disable"
 nft list table inet nftblock >/dev/null 2>&1 && fail "table still there"
 nb apply
 expect_rc 0
@@ -88,7 +88,7 @@ dump_is "$GEN2" "apply from the stored generation"
 echo "== a corrupt current generation falls back to the one before"
 cp "$STATE/generations/00000002.gen" "$T/gen2"
 printf 'X' | dd of="$STATE/generations/00000002.gen" bs=1 seek=60 conv=notrunc 2>/dev/null
-"$NB" disable >/dev/null
+"$NB" disable --state-dir "$T/scratch" >/dev/null
 nb apply
 expect_rc 0
 expect_out "generation 2 is corrupt"
@@ -170,5 +170,24 @@ grep -q "^CapEff:[[:space:]]*0000000000000000$" /proc/$P/status && fail "the par
 kill "$P" "$child" 2>/dev/null; wait "$P" 2>/dev/null
 clear_faults
 
-"$NB" disable >/dev/null
+echo "== disable stays off until enable"
+clear_faults
+printf '1.0.1.0/24\n1.0.2.0/23\n1.0.8.0/24\n2001:250::/35\n' >"$DOC/cn.txt"
+sed -i "s|https://127.0.0.1:[0-9]*|https://127.0.0.1:$(cat "$T/port2")|" "$T/nb.conf"
+nb disable
+expect_rc 0
+expect_out "disable: table inet nftblock removed"
+nb sync --feeds-dir "$T/nofeeds"
+expect_rc 0
+expect_out "sync: disabled"
+nft list table inet nftblock >/dev/null 2>&1 && fail "sync re-created the table while disabled"
+nb apply
+expect_out "apply: disabled"
+nft list table inet nftblock >/dev/null 2>&1 && fail "apply re-created the table while disabled"
+nb enable
+expect_rc 0
+expect_out "apply: mode=full"
+"$NB" dump >/dev/null || fail "enable did not apply"
+
+nb disable
 echo "all sync checks passed"
