@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "nft.h"
 #include "policy.h"
 #include "state.h"
+#include "sync.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -25,42 +27,9 @@
 /* Settings the kernel commands share (the config file will fill these). */
 struct kopts {
 	const char *state_dir;
+	const char *config;
+	bool config_ok;		/* --config is accepted */
 };
-
-static int kernel_exit(int err, const char *what)
-{
-	switch (err) {
-	case -EPERM:
-	case -EACCES:
-		log_err("%s: permission denied (CAP_NET_ADMIN is needed)", what);
-		return EX_NOPERM;
-	case -EPROTONOSUPPORT:
-	case -EAFNOSUPPORT:
-	case -EOPNOTSUPP:
-		log_err("%s: nf_tables is not available in this kernel", what);
-		return EX_UNAVAILABLE;
-	case -ENOENT:
-		log_err("%s: table inet %s does not exist", what, NFT_TABLE);
-		return EX_UNAVAILABLE;
-	case -ERANGE:
-		log_err("%s: the final switch does not fit one transaction of "
-			"the socket buffer; nothing was changed", what);
-		return EX_UNAVAILABLE;
-	case -EBUSY:
-		log_err("%s: every map slot is taken; run disable first", what);
-		return EX_UNAVAILABLE;
-	case -ESRCH:
-		log_err("%s: table inet %s has no live generation", what,
-			NFT_TABLE);
-		return EX_UNAVAILABLE;
-	default:
-		log_err("%s: the kernel refused the transaction (%s); nothing "
-			"was changed", what, strerror(-err));
-		if (*nft_last_error())
-			log_err("%s: %s", what, nft_last_error());
-		return EX_PROTOCOL;
-	}
-}
 
 static int parse_dir(const char *s, unsigned *dirs)
 {
@@ -93,10 +62,12 @@ static int parse_allow(const char *s, struct nft_gen *g)
 /* Ranges with the lowest address first: the order the kernel gets them. */
 static int apply_usage(void)
 {
-	fprintf(stderr, "Usage: nftblock apply --format FMT FILE... "
+	fprintf(stderr, "Usage: nftblock apply [--config FILE] [--state-dir DIR] "
+		"[--force] [--confirm SECONDS]\n"
+		"       nftblock apply --format FMT FILE... "
 		"[--country CC]... [--direction in|out|both|forward|all]\n"
 		"                      [--allow ADDR[/LEN]]... "
-		"[--state-dir DIR]\n"
+		"[--state-dir DIR] [--force] [--confirm SECONDS]\n"
 		"                      [--config FILE] [--permit FILE]... "
 		"[--permit-format FMT]\n");
 	return EX_USAGE;
@@ -193,153 +164,80 @@ static int apply_config(const char *path, bool permit, struct nft_gen *g,
 	return 0;
 }
 
-static void print_result(const struct nft_result *r, const struct nft_gen *g)
-{
-	static const char *const modes[] = { "unchanged", "diff", "full" };
-
-	printf("apply: mode=%s removed=%zu added=%zu transactions=%zu "
-	       "messages=%zu bytes=%zu ranges4=%zu ranges6=%zu\n",
-	       modes[r->mode], r->del_elems, r->add_elems, r->txns, r->msgs,
-	       r->bytes, g->map[0].n, g->map[1].n);
-	if (r->mode == NFT_FULL && r->why_full)
-		log_info("full replace: %s", r->why_full);
-	if (r->restarts)
-		log_info("restarted %zu time(s): the ruleset changed meanwhile",
-			 r->restarts);
-}
-
-static int do_apply(const struct kopts *ko, struct nft_gen *g,
-		    const struct nft_opts *no)
-{
-	struct nft_result res;
-	struct nft_prev prev = { 0 };
-	struct state st, out;
-	int ret;
-
-	ret = state_load(ko->state_dir, &st);
-	if (ret == -EBADMSG)
-		log_warn("%s: state file is corrupt; replacing the maps",
-			 ko->state_dir);
-	if (!ret) {
-		prev.gen = &st.gen;
-		prev.fp = st.fp;
-		prev.genid = st.genid;
-	}
-	ret = nft_apply(g, &prev, no, &res);
-	state_free(&st);
-	if (ret)
-		return kernel_exit(ret, "apply");
-	print_result(&res, g);
-	if (res.mode == NFT_UNCHANGED)
-		return EX_OK;	/* the state file already says this */
-	out.gen = *g;
-	out.fp = res.fp;
-	out.genid = res.genid;
-	ret = state_save(ko->state_dir, &out);
-	if (ret) {
-		log_err("%s: cannot save state: %s", ko->state_dir,
-			strerror(-ret));
-		return EX_CANTCREAT;
-	}
-	return EX_OK;
-}
-
-/* What apply's options ask for beyond the generation itself. */
-struct aopts {
-	enum feed_format fmt, pfmt;
-	bool have_fmt, any_country, any_allow;
-	unsigned dirs;			/* --direction, 0: not given */
-	const char *config;
-	char **permit;			/* --permit FILEs */
-	int npermit;
-	struct ccset want, allow;
+/* apply --permit: the allow-list files and their countries. */
+struct apermit {
+	char **files;
+	int n;
+	enum feed_format fmt;
+	struct ccset want;	/* the config's [allow] countries */
+	bool any_country;
 };
 
-static int apply_opt(int c, struct aopts *a, struct kopts *ko,
-		     struct nft_opts *no, struct nft_gen *g)
+/*
+ * The policy of apply with files: --config's (policy_from_conf; without
+ * --country its [block] countries are the ones kept), then --direction
+ * (already in g->dirs) and --allow (in g->allow) on top.  Without
+ * --config: block in and out, allow-list in.
+ */
+static int apply_policy(const char *config, struct apermit *ap,
+			struct nft_gen *g, struct ccset *want, bool *any_country)
 {
-	uint32_t tag;
-	uint64_t v;
-	int ret = 0;
-
-	switch (c) {
-	case 'f':
-		a->have_fmt = true;
-		return parse_format_from_name(optarg, &a->fmt);
-	case 'c':
-		ret = cmd_parse_country(optarg, &tag);
-		if (!ret)
-			ccset_add(&a->want, tag);
-		a->any_country = true;
-		return ret;
-	case 'd':
-		return parse_dir(optarg, &a->dirs);
-	case 'a':
-		return parse_allow(optarg, g);
-	case 's':
-		ko->state_dir = optarg;
-		return 0;
-	case 'B':
-		ret = util_parse_u64(optarg, strlen(optarg), SIZE_MAX, &v);
-		no->max_batch = (size_t)v;
-		return ret;
-	case 'F':
-		no->fail_last = true;
-		return 0;
-	case 'C':
-		a->config = optarg;
-		return 0;
-	case 'P':
-		a->permit[a->npermit++] = optarg;
-		return 0;
-	case 'Q':
-		return parse_format_from_name(optarg, &a->pfmt);
-	default:
-		return -EINVAL;
-	}
-}
-
-/* The generation the options and files describe, into g. */
-static int apply_build(struct aopts *a, char **files, int nfiles,
-		       struct nft_gen *g)
-{
+	unsigned dirs = g->dirs;
+	struct ccset block;
+	bool any_block = false;
 	int ret;
 
-	if (a->config) {
-		struct ccset block;
-		bool any_block;
-
-		ccset_init(&block, false);
-		ret = apply_config(a->config, a->npermit > 0, g, &block,
-				   &a->allow, &any_block, &a->any_allow);
+	ccset_init(&block, false);
+	ccset_init(&ap->want, false);
+	if (config) {
+		ret = apply_config(config, ap->n > 0, g, &block, &ap->want,
+				   &any_block, &ap->any_country);
 		if (ret)
 			return ret;
-		/* without --country, [block] names the countries */
-		if (!a->any_country && any_block) {
-			a->want = block;
-			a->any_country = true;
-		}
-	} else {
-		g->dirs = NFT_DIR_IN | NFT_DIR_OUT;
-		if (a->npermit)
-			g->permit_dirs = NFT_DIR_IN;
+	} else if (ap->n) {
+		g->permit_dirs = NFT_DIR_IN;
 	}
-	if (nfiles && !g->dirs)	/* feed files: block them */
-		g->dirs = NFT_DIR_IN | NFT_DIR_OUT;
-	if (a->dirs)
-		g->dirs = a->dirs;
+	if (!*any_country && any_block) {
+		*want = block;
+		*any_country = true;
+	}
+	g->dirs = dirs ? dirs : g->dirs ? g->dirs : NFT_DIR_IN | NFT_DIR_OUT;
 	for (int f = 0; f < 2; f++)
 		rangeset_normalize(&g->allow[f]);
-	if (nfiles && a->fmt != FMT_CIDR && !a->any_country) {
-		log_err("name the countries to block with --country");
-		return EX_USAGE;
+	return 0;
+}
+
+/*
+ * apply without files: the current stored generation, offline (boot).  A
+ * broken configuration must not leave the host unprotected: its state-dir
+ * is used when it parses, else the default.
+ */
+static void state_dir_of(const char *config, const char *given, char *buf,
+			 size_t n)
+{
+	struct conf c;
+
+	if (given) {
+		snprintf(buf, n, "%s", given);
+		return;
 	}
-	ret = nfiles ? build_gen(a->fmt, files, nfiles, &a->want,
-				 a->any_country, g) : 0;
-	if (!ret && a->npermit)
-		ret = build_permit(a->pfmt, a->permit, a->npermit, &a->allow,
-				   a->any_allow, g);
-	return ret;
+	if (cmd_load_config(config, NULL, &c)) {
+		log_warn("using the default state directory %s",
+			 DEFAULT_STATE_DIR);
+		snprintf(buf, n, "%s", DEFAULT_STATE_DIR);
+		return;
+	}
+	snprintf(buf, n, "%s", c.state_dir);
+	conf_free(&c);
+}
+
+static int apply_stored(const char *config, const char *state_dir,
+			const struct sync_opts *so)
+{
+	char dir[PATH_MAX];
+
+	state_dir_of(config, state_dir, dir, sizeof(dir));
+	return sync_apply_stored(dir, 0, so, stdout);
 }
 
 int cmd_apply(int argc, char **argv)
@@ -350,38 +248,119 @@ int cmd_apply(int argc, char **argv)
 		{ "direction", required_argument, NULL, 'd' },
 		{ "allow", required_argument, NULL, 'a' },
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "force", no_argument, NULL, 'o' },
+		{ "confirm", required_argument, NULL, 'W' },
 		{ "max-batch", required_argument, NULL, 'B' },
 		{ "test-fail-last", no_argument, NULL, 'F' },
-		{ "config", required_argument, NULL, 'C' },
 		{ "permit", required_argument, NULL, 'P' },
 		{ "permit-format", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kopts ko = { DEFAULT_STATE_DIR };
-	struct nft_opts no = { 0 };
-	struct aopts a = { .fmt = FMT_CIDR, .pfmt = FMT_CIDR };
+	struct apermit ap = { .fmt = FMT_CIDR };
+	struct kopts ko = { 0 };
+	struct sync_opts so = { 0 };
+	const char *config = NULL;
+	enum feed_format fmt = FMT_CIDR;
+	bool have_fmt = false, any_country = false;
+	struct ccset want;
 	struct nft_gen g;
-	int c, ret = 0;
+	uint64_t v;
+	uint32_t tag;
+	int c, ret;
 
 	nft_gen_init(&g);
-	a.permit = xcalloc((size_t)argc, sizeof(*a.permit));
-	ccset_init(&a.want, false);
-	ccset_init(&a.allow, false);
-	while (!ret && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		ret = apply_opt(c, &a, &ko, &no, &g);
-		if (ret && optarg)
-			log_err("bad argument '%s'", optarg);
+	g.dirs = 0;
+	ap.files = xcalloc((size_t)argc, sizeof(*ap.files));
+	ccset_init(&want, false);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		ret = 0;
+		switch (c) {
+		case 'f':
+			ret = parse_format_from_name(optarg, &fmt);
+			have_fmt = true;
+			break;
+		case 'c':
+			ret = cmd_parse_country(optarg, &tag);
+			if (!ret)
+				ccset_add(&want, tag);
+			any_country = true;
+			break;
+		case 'd':
+			ret = parse_dir(optarg, &g.dirs);
+			break;
+		case 'a':
+			ret = parse_allow(optarg, &g);
+			break;
+		case 's':
+			ko.state_dir = optarg;
+			break;
+		case 'C':
+			config = optarg;
+			break;
+		case 'o':
+			so.force = true;
+			break;
+		case 'W':
+			ret = util_parse_u64(optarg, strlen(optarg),
+					     MAX_CONFIRM_SECONDS, &v);
+			so.confirm = (unsigned)v;
+			ret = ret || !v ? -EINVAL : 0;
+			break;
+		case 'B':
+			ret = util_parse_u64(optarg, strlen(optarg), SIZE_MAX,
+					     &v);
+			so.nft.max_batch = (size_t)v;
+			break;
+		case 'F':
+			so.nft.fail_last = true;
+			break;
+		case 'P':
+			ap.files[ap.n++] = optarg;
+			break;
+		case 'Q':
+			ret = parse_format_from_name(optarg, &ap.fmt);
+			break;
+		default:
+			ret = -EINVAL;
+			break;
+		}
+		if (ret) {
+			if (optarg)
+				log_err("bad argument '%s'", optarg);
+			ret = apply_usage();
+			goto out;
+		}
 	}
-	/* feed files need --format; --config or --permit alone are fine */
-	if (ret || (optind < argc && !a.have_fmt) ||
-	    (optind >= argc && (a.have_fmt || (!a.config && !a.npermit))))
+	if (!have_fmt && optind == argc && !any_country && !ap.n) {
+		ret = apply_stored(config, ko.state_dir, &so);
+		goto out;
+	}
+	/* feed files need --format; --permit alone is fine */
+	if (have_fmt != (optind < argc) || (optind == argc && !ap.n)) {
 		ret = apply_usage();
+		goto out;
+	}
+	if (!ko.state_dir)
+		ko.state_dir = DEFAULT_STATE_DIR;
+	ret = apply_policy(config, &ap, &g, &want, &any_country);
+	if (!ret && optind < argc) {
+		if (fmt != FMT_CIDR && !any_country) {
+			log_err("name the countries to block with --country");
+			ret = EX_USAGE;
+			goto out;
+		}
+		ret = build_gen(fmt, argv + optind, argc - optind, &want,
+				any_country, &g);
+	}
+	if (!ret && ap.n)
+		ret = build_permit(ap.fmt, ap.files, ap.n, &ap.want,
+				   ap.any_country, &g);
 	if (!ret)
-		ret = apply_build(&a, argv + optind, argc - optind, &g);
-	if (!ret)
-		ret = do_apply(&ko, &g, &no);
-	free(a.permit);
+		ret = sync_commit(ko.state_dir, &g, &so, stdout);
+out:
+	free(ap.files);
 	nft_gen_free(&g);
 	return ret;
 }
@@ -391,36 +370,49 @@ static int kernel_opts(int argc, char **argv, struct kopts *ko)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 's')
+		if (c == 's')
+			ko->state_dir = optarg;
+		else if (c == 'C' && ko->config_ok)
+			ko->config = optarg;
+		else
 			return -1;
-		ko->state_dir = optarg;
 	}
 	return optind;
 }
 
 int cmd_disable(int argc, char **argv)
 {
-	struct kopts ko = { DEFAULT_STATE_DIR };
-	int ret;
+	struct kopts ko = { .config_ok = true };
+	char dir[PATH_MAX];
 
 	if (kernel_opts(argc, argv, &ko) != argc) {
-		fprintf(stderr, "Usage: nftblock disable [--state-dir DIR]\n");
+		fprintf(stderr, "Usage: nftblock disable [--config FILE] "
+			"[--state-dir DIR]\n");
 		return EX_USAGE;
 	}
-	ret = nft_disable();
-	if (ret && ret != -ENOENT)
-		return kernel_exit(ret, "disable");
-	printf("disable: table inet %s %s\n", NFT_TABLE,
-	       ret == -ENOENT ? "was not there" : "removed");
-	ret = state_remove(ko.state_dir);
-	if (ret)
-		log_warn("%s: %s", ko.state_dir, strerror(-ret));
-	return EX_OK;
+	state_dir_of(ko.config, ko.state_dir, dir, sizeof(dir));
+	return sync_disable(dir, stdout);
+}
+
+int cmd_enable(int argc, char **argv)
+{
+	struct kopts ko = { .config_ok = true };
+	struct sync_opts so = { 0 };
+	char dir[PATH_MAX];
+
+	if (kernel_opts(argc, argv, &ko) != argc) {
+		fprintf(stderr, "Usage: nftblock enable [--config FILE] "
+			"[--state-dir DIR]\n");
+		return EX_USAGE;
+	}
+	state_dir_of(ko.config, ko.state_dir, dir, sizeof(dir));
+	return sync_enable(dir, &so, stdout);
 }
 
 static void print_ranges(const struct rangeset *s, const char *label)
@@ -441,7 +433,7 @@ static void print_ranges(const struct rangeset *s, const char *label)
 int cmd_dump(int argc, char **argv)
 {
 	struct rangeset map[2], allow[2];
-	struct kopts ko = { DEFAULT_STATE_DIR };
+	struct kopts ko = { .state_dir = DEFAULT_STATE_DIR };
 	int ret;
 
 	if (kernel_opts(argc, argv, &ko) != argc) {
@@ -454,7 +446,7 @@ int cmd_dump(int argc, char **argv)
 	}
 	ret = nft_dump(map, allow);
 	if (ret) {
-		ret = kernel_exit(ret, "dump");
+		ret = sync_kernel_error(ret, "dump");
 		goto out;
 	}
 	for (int f = 0; f < 2; f++)
@@ -470,26 +462,54 @@ out:
 	return ret;
 }
 
+static int why_usage(void)
+{
+	fprintf(stderr, "Usage: nftblock why [--config FILE] [--json] ADDR\n");
+	return EX_USAGE;
+}
+
 int cmd_why(int argc, char **argv)
 {
-	struct kopts ko = { DEFAULT_STATE_DIR };
+	static const struct option opts[] = {
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char a[CIDR_STRLEN], lo[CIDR_STRLEN], hi[CIDR_STRLEN], cc[3];
+	const char *config = NULL;
+	bool json = false, loaded = false;
 	struct nft_why w;
-	int family, ret, i = kernel_opts(argc, argv, &ko);
+	struct conf conf;
+	int family, ret, i;
 	u128 addr;
 
-	if (i != argc - 1) {
-		fprintf(stderr, "Usage: nftblock why [--state-dir DIR] ADDR\n");
-		return EX_USAGE;
+	while ((i = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (i == 'c')
+			config = optarg;
+		else if (i == 'j')
+			json = true;
+		else if (i != 's')	/* accepted, unused: kept for scripts */
+			return why_usage();
 	}
+	i = optind;
+	if (i != argc - 1)
+		return why_usage();
 	if (cidr_parse_addr(argv[i], strlen(argv[i]), &family, &addr)) {
 		log_err("'%s' is not an address", argv[i]);
 		return EX_USAGE;
 	}
 	ret = nft_why(family, addr, &w);
 	if (ret)
-		return kernel_exit(ret, "why");
+		return sync_kernel_error(ret, "why");
+	/* the data's source is extra: a default config that does not load is
+	 * reported and the kernel's answer given anyway */
+	ret = cmd_load_config_soft(config, &conf, &loaded);
+	if (ret && config)
+		return ret;
 	cidr_format_addr(family, addr, a);
+	if (json)
+		goto report;
 	if (w.found)
 		printf("%s: country %s range %s-%s", a, cc_format(w.tag, cc),
 		       cidr_format_addr(family, w.lo, lo),
@@ -504,5 +524,9 @@ int cmd_why(int argc, char **argv)
 		       (unsigned long long)w.bytes);
 	else
 		printf(": accept\n");
-	return EX_OK;
+report:
+	ret = cmd_why_report(family, addr, &w, json, loaded ? &conf : NULL);
+	if (loaded)
+		conf_free(&conf);
+	return ret;
 }
