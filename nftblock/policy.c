@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compile.h"
 #include "policy.h"
 
 unsigned policy_dirs(enum conf_direction d)
@@ -49,4 +50,43 @@ void policy_from_conf(const struct conf *c, struct nft_gen *g)
 						 c->ports[i].hi };
 	policy_log(&c->log, &g->log);
 	g->early = c->block_early;
+}
+
+/* Allowed in allow-list mode: the permit ranges or a never-block range. */
+static bool permitted(const struct nft_gen *g, int family, u128 addr)
+{
+	struct rangeset never;
+	bool in;
+
+	if (rangeset_lookup(&g->permit[family == 6], addr))
+		return true;
+	compile_neverblock(family, &never);
+	in = rangeset_lookup(&never, addr) != NULL;
+	rangeset_free(&never);
+	return in;
+}
+
+enum policy_verdict policy_verdict(const struct nft_gen *g, int family,
+				   u128 addr, unsigned dir, uint32_t *tag)
+{
+	int f = family == 6;
+	const struct range *r;
+
+	if (rangeset_lookup(&g->allow[f], addr))
+		return POLICY_EXCEPTION;
+	if (g->dirs & dir) {
+		if (rangeset_lookup(&g->deny[f], addr))
+			return POLICY_DENY;
+		r = rangeset_lookup(&g->map[f], addr);
+		if (r) {
+			if (tag)
+				*tag = r->tag;
+			return POLICY_COUNTRY;
+		}
+	}
+	/* a family without allowed ranges is not filtered */
+	if ((g->permit_dirs & dir) && g->permit[f].n &&
+	    !permitted(g, family, addr))
+		return POLICY_NOTALLOWED;
+	return POLICY_ACCEPT;
 }

@@ -29,4 +29,22 @@ void policy_from_conf(const struct conf *c, struct nft_gen *g);
 /* The NFT_DIR_* bits of a configured direction. */
 unsigned policy_dirs(enum conf_direction d);
 
+enum policy_verdict {
+	POLICY_ACCEPT,		/* no rule drops it */
+	POLICY_EXCEPTION,	/* allow[]: accepted before any drop */
+	POLICY_DENY,		/* deny[] ([block] addresses) */
+	POLICY_COUNTRY,		/* map[]: a blocked country, *tag */
+	POLICY_NOTALLOWED,	/* allow-list mode, outside permit[] */
+};
+
+/*
+ * What the kernel's rules for g do with traffic whose remote address is
+ * addr (family 4 or 6) in direction dir (one NFT_DIR_* bit), ports and
+ * ICMPv6/DHCP aside: the model of nft.h's rule order, for the SSH-client
+ * check and "why".  *tag gets the country for POLICY_COUNTRY (may be
+ * NULL).
+ */
+enum policy_verdict policy_verdict(const struct nft_gen *g, int family,
+				   u128 addr, unsigned dir, uint32_t *tag);
+
 #endif

@@ -211,6 +211,44 @@ static void test_policy_identity(void **state)
 	}
 }
 
+/* The model of the rule order: exceptions first, then deny, countries,
+ * allow-list; each only in its directions. */
+static void test_verdict(void **state)
+{
+	struct nft_gen g;
+	uint32_t tag = 0;
+
+	(void)state;
+	from_text("[block]\ncountries = CN\ndirection = in\n"
+		  "addresses = 5.5.5.5\n"
+		  "[allow]\ncountries = DE\ndirection = both\n"
+		  "[exceptions]\naddresses = 1.0.1.9\n", &g);
+	rangeset_add(&g.map[0], 0x01000100, 0x010001ff, CC_TAG('C', 'N'));
+	rangeset_add(&g.permit[0], 0x09090900, 0x090909ff, CC_TAG('D', 'E'));
+	assert_int_equal(policy_verdict(&g, 4, 0x01000102, NFT_DIR_IN, &tag),
+			 POLICY_COUNTRY);
+	assert_int_equal(tag, CC_TAG('C', 'N'));
+	assert_int_equal(policy_verdict(&g, 4, 0x01000109, NFT_DIR_IN, NULL),
+			 POLICY_EXCEPTION);
+	assert_int_equal(policy_verdict(&g, 4, 0x05050505, NFT_DIR_IN, NULL),
+			 POLICY_DENY);
+	/* out: no block-list, but the allow-list */
+	assert_int_equal(policy_verdict(&g, 4, 0x05050505, NFT_DIR_OUT, NULL),
+			 POLICY_NOTALLOWED);
+	assert_int_equal(policy_verdict(&g, 4, 0x09090909, NFT_DIR_OUT, NULL),
+			 POLICY_ACCEPT);
+	/* the LAN stays allowed: 192.168.1.1 is a never-block range */
+	assert_int_equal(policy_verdict(&g, 4, 0xc0a80101, NFT_DIR_IN, NULL),
+			 POLICY_ACCEPT);
+	/* forward is in neither list */
+	assert_int_equal(policy_verdict(&g, 4, 0x05050505, NFT_DIR_FWD, NULL),
+			 POLICY_ACCEPT);
+	/* IPv6 has no allowed ranges: not filtered */
+	assert_int_equal(policy_verdict(&g, 6, (u128)0x2a01 << 112,
+					NFT_DIR_IN, NULL), POLICY_ACCEPT);
+	nft_gen_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_allow_adds),
 		cmocka_unit_test(test_ports_log_early),
 		cmocka_unit_test(test_policy_identity),
+		cmocka_unit_test(test_verdict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
