@@ -127,6 +127,14 @@ n1=$(counter notallowed)
 [ "$n1" -ge $((n0 + 3)) ] || fail "notallowed drops not counted: $n0 -> $n1"
 ok "allow-list: allowed peers pass, others dropped (notallowed $n0 -> $n1)"
 
+# only the allowed ranges change: a diff
+printf '9.9.9.2/32\n9.9.9.4/32\n2a01:4f8::/32\n' >de2
+out=$(apply --config allow.conf --permit de=de2) || fail "apply de2"
+echo "$out" | grep -q "mode=diff" || fail "a permit change was not a diff: $out"
+reach "$P" -I 9.9.9.4 9.9.9.1 || fail "newly allowed peer dropped"
+reach "$P" -I 1.0.1.2 9.9.9.1 && fail "IPv4 peer outside the allow-list passed"
+ok "allow-list change applied as an element diff"
+
 # the LAN keeps working: link-local and ULA (never-block ranges), and
 # neighbour discovery even with a peer outside the allow-list
 ll=$(ip -n "$P" -6 addr show dev v0 scope link | sed -n 's/.*inet6 \(fe80[^/]*\).*/\1/p')
