@@ -176,10 +176,11 @@ struct apermit {
 /*
  * The policy of apply with files: --config's (policy_from_conf; without
  * --country its [block] countries are the ones kept), then --direction
- * (already in g->dirs) and --allow (in g->allow) on top.  Without
- * --config: block in and out, allow-list in.
+ * (already in g->dirs) and --allow (in g->allow) on top.  Feed files
+ * without a direction block in and out; --permit without --config is an
+ * allow-list inbound.
  */
-static int apply_policy(const char *config, struct apermit *ap,
+static int apply_policy(const char *config, struct apermit *ap, bool files,
 			struct nft_gen *g, struct ccset *want, bool *any_country)
 {
 	unsigned dirs = g->dirs;
@@ -201,7 +202,10 @@ static int apply_policy(const char *config, struct apermit *ap,
 		*want = block;
 		*any_country = true;
 	}
-	g->dirs = dirs ? dirs : g->dirs ? g->dirs : NFT_DIR_IN | NFT_DIR_OUT;
+	if (!dirs && !g->dirs && files)	/* feed files: block them */
+		dirs = NFT_DIR_IN | NFT_DIR_OUT;
+	if (dirs)
+		g->dirs = dirs;
 	for (int f = 0; f < 2; f++)
 		rangeset_normalize(&g->allow[f]);
 	return 0;
@@ -344,7 +348,8 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (!ko.state_dir)
 		ko.state_dir = DEFAULT_STATE_DIR;
-	ret = apply_policy(config, &ap, &g, &want, &any_country);
+	ret = apply_policy(config, &ap, optind < argc, &g, &want,
+			   &any_country);
 	if (!ret && optind < argc) {
 		if (fmt != FMT_CIDR && !any_country) {
 			log_err("name the countries to block with --country");

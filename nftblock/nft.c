@@ -70,6 +70,9 @@
 #define PRIO_RAW		-300	/* NF_IP_PRI_RAW: before conntrack (-200) */
 #define ICMPV6_ND_FIRST		133	/* router solicitation, RFC 4861 */
 #define ICMPV6_ND_LAST		136	/* neighbour advertisement */
+#define ICMPV6_PKT_TOOBIG	2	/* path MTU discovery, RFC 8201 */
+#define ICMP_UNREACH		3	/* with code 4: fragmentation needed, */
+#define ICMP_FRAG_NEEDED	4	/* path MTU discovery, RFC 1191 */
 
 static const char *const base_names[NBASES] = { "input", "output",
 						"forward", "prerouting" };
@@ -660,6 +663,26 @@ static void put_udp_accept(struct batch *b, const char *chain, int f,
 	put_rule(b, r);
 }
 
+/*
+ * Path MTU discovery: "packet too big" / "fragmentation needed" come from
+ * any router on the path, whatever its country; dropping them would stall
+ * connections with allowed peers (a PMTU black hole).
+ */
+static void put_pmtu_accept(struct batch *b, const char *chain, int f)
+{
+	uint8_t v4[2] = { ICMP_UNREACH, ICMP_FRAG_NEEDED };
+	uint8_t v6 = ICMPV6_PKT_TOOBIG;
+	struct nftnl_rule *r = rule_new(chain);
+
+	e_family(r, f);
+	e_l4proto(r, f == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	/* type, code */
+	e_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, f == 4 ? 2 : 1);
+	e_cmp(r, f == 4 ? (const void *)v4 : &v6, f == 4 ? 2 : 1);
+	e_verdict(r, NF_ACCEPT);
+	put_rule(b, r);
+}
+
 /* Rule 6 (allow-list) for family f: what the link needs, then the
  * allowed ranges; the rest is dropped. */
 static void put_allowlist(struct batch *b, const struct nft_gen *g, int d,
@@ -681,6 +704,8 @@ static void put_allowlist(struct batch *b, const struct nft_gen *g, int d,
 		e_verdict(r, NF_ACCEPT);
 		put_rule(b, r);
 	}
+	if (role != 1)	/* to this host, or to a LAN host through it */
+		put_pmtu_accept(b, chain, f);
 	/* DHCP (67/68) and DHCPv6 (547/546): server replies in, client
 	 * requests out (a unicast renewal may go to any address) */
 	if (role == 0)

@@ -19,6 +19,7 @@
  *   5. addr vmap @geo4_N / @geo6_N                block-list dirs only
  *   6. allow-list dirs, per family with permit ranges:
  *      ICMPv6 133-136 (router and neighbour discovery) accept (in, out);
+ *      ICMPv6 packet too big, ICMP fragmentation needed accept (in, fwd);
  *      DHCP / DHCPv6 replies accept (in), requests accept (out);
  *      addr != @permit4_N / @permit6_N counter "notallowed" drop
  *      (forward: either end not allowed)

@@ -127,6 +127,30 @@ n1=$(counter notallowed)
 [ "$n1" -ge $((n0 + 3)) ] || fail "notallowed drops not counted: $n0 -> $n1"
 ok "allow-list: allowed peers pass, others dropped (notallowed $n0 -> $n1)"
 
+# path MTU discovery: "fragmentation needed" from a router outside the
+# allow-list passes, another ICMP error from it is dropped
+icmp() {
+	nsx "$P" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.bind(("1.0.1.2", 0))
+code = int(sys.argv[1])
+# type 3, the code, checksum, unused, next-hop MTU 1400, then an IP header
+msg = bytearray([3, code, 0, 0, 0, 0, 0x05, 0x78]) + bytes(28)
+c = sum(msg[i] << 8 | msg[i + 1] for i in range(0, len(msg), 2))
+c = ~((c & 0xffff) + (c >> 16)) & 0xffff
+msg[2:4] = c.to_bytes(2, "big")
+s.sendto(bytes(msg), ("9.9.9.1", 0))' "$1"
+}
+n1=$(counter notallowed)
+icmp 4 || fail "cannot send ICMP"
+n2=$(counter notallowed)
+[ "$n2" = "$n1" ] || fail "fragmentation-needed dropped ($n1 -> $n2)"
+icmp 3
+n3=$(counter notallowed)
+[ "$n3" = $((n2 + 1)) ] || fail "port-unreachable not dropped ($n2 -> $n3)"
+ok "allow-list: ICMP fragmentation-needed accepted, other ICMP dropped"
+
 # only the allowed ranges change: a diff
 printf '9.9.9.2/32\n9.9.9.4/32\n2a01:4f8::/32\n' >de2
 out=$(apply --config allow.conf --permit de=de2) || fail "apply de2"
@@ -151,7 +175,7 @@ echo "$st" | grep -q lladdr ||
 ok "IPv6: link-local and ULA pass, neighbour discovery works"
 # control: without the ND rule the advertisement would have been dropped
 h=$(nsx "$H" nft -a list chain inet nftblock input |
-	sed -n 's/.*icmpv6 type.*accept # handle \([0-9]*\)$/\1/p')
+	sed -n 's/.*icmpv6 type 133-136 accept # handle \([0-9]*\)$/\1/p')
 [ -n "$h" ] || fail "no ICMPv6 ND rule in input"
 nsx "$H" nft delete rule inet nftblock input handle "$h" || fail "delete ND rule"
 ip -n "$H" -6 neigh flush dev v0
