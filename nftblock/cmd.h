@@ -33,6 +33,7 @@ int cmd_apply(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_why(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
 
 /* Print the one-line usage of every command to f. */
 void usage(FILE *f);

@@ -49,6 +49,9 @@ static const struct cmd {
 	  "print the kernel's ranges per country" },
 	{ "why", cmd_why, "[--state-dir DIR] ADDR",
 	  "explain the kernel's verdict for ADDR" },
+	{ "daemon", cmd_daemon,
+	  "[--config FILE] [--feeds-dir DIR] [--interval SECONDS]",
+	  "resident mode: restore the table at once, sync on a schedule" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
@@ -1718,4 +1719,124 @@ out:
 	free(ks.v);
 	nl_close(&nl);
 	return ret;
+}
+
+/* ---- watching events ------------------------------------------------------- */
+
+#define WATCH_RCVBUF		(8u << 20)	/* a full replace notifies every element */
+#define MAX_WATCH_RECVS		1024u	/* recv()s per drain; the rest next poll */
+
+/* A change to our table seen in the current transaction, not yet
+ * attributed: the NEWGEN message that closes every commit says who made
+ * it.  One watcher per process. */
+static bool watch_pending;
+
+int nft_watch_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int grp = NFNLGRP_NFTABLES, sz = WATCH_RCVBUF, fd, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_NETFILTER);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	/* FORCE needs CAP_NET_ADMIN in the initial namespace */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	watch_pending = false;
+	return fd;
+}
+
+/* NEWGEN closes a commit: was it ours or another nftblock's? */
+static bool gen_is_nftblock(const struct nlmsghdr *nlh)
+{
+	uint32_t pid = 0;
+	const char *name = "";
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_GEN_PROC_PID &&
+		    mnl_attr_get_payload_len(a) == 4)
+			pid = ntohl(mnl_attr_get_u32(a));
+		else if (mnl_attr_get_type(a) == NFTA_GEN_PROC_NAME &&
+			 mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			name = mnl_attr_get_str(a);
+	}
+	return pid == (uint32_t)getpid() || !strcmp(name, "nftblock");
+}
+
+/* Does an object message name table inet nftblock? */
+static bool msg_is_ours(const struct nlmsghdr *nlh)
+{
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *a;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) ||
+	    g->nfgen_family != NFPROTO_INET)
+		return false;
+	/* NFTA_{TABLE_NAME,CHAIN,RULE,SET,SET_ELEM_LIST,OBJ,FLOWTABLE}_TABLE
+	 * are all attribute 1 */
+	mnl_attr_for_each(a, nlh, sizeof(*g))
+		if (mnl_attr_get_type(a) == NFTA_TABLE_NAME)
+			return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
+			       !strcmp(mnl_attr_get_str(a), NFT_TABLE);
+	return false;
+}
+
+static int watch_cb(const struct nlmsghdr *nlh, void *data)
+{
+	bool *changed = data;
+	uint16_t t = nlh->nlmsg_type;
+
+	if (NFNL_SUBSYS_ID(t) != NFNL_SUBSYS_NFTABLES)
+		return MNL_CB_OK;
+	switch (NFNL_MSG_TYPE(t)) {
+	case NFT_MSG_NEWGEN:
+		if (watch_pending && !gen_is_nftblock(nlh))
+			*changed = true;
+		watch_pending = false;
+		break;
+	case NFT_MSG_TRACE:
+		break;
+	default:
+		if (msg_is_ours(nlh))
+			watch_pending = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int nft_watch_read(int fd, bool *ours_changed)
+{
+	static char buf[RECV_BYTES];
+	bool changed = false;
+	ssize_t n;
+
+	for (unsigned i = 0; i < MAX_WATCH_RECVS; i++) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			/* events were dropped: anything may have happened,
+			 * the NEWGEN of a half-seen commit too */
+			changed = true;
+			watch_pending = false;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0)
+			return -errno;
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, watch_cb, &changed) < 0)
+			changed = true;	/* unparsable: re-check */
+	}
+	*ours_changed = changed;
+	return 0;
 }

@@ -114,4 +114,22 @@ const char *nft_last_error(void);
 /* Read the ruleset generation and our table's fingerprint (0: none). */
 int nft_probe(uint32_t *genid, uint64_t *fp);
 
+/*
+ * Open a netlink socket subscribed to nf_tables events (NFNLGRP_NFTABLES),
+ * non-blocking and close-on-exec, for poll().  Returns the fd (close(2) it)
+ * or -errno.
+ */
+int nft_watch_open(void);
+
+/*
+ * Drain the events queued on fd (at most a bounded number of reads; poll
+ * again for the rest).  *ours_changed is set when a commit by a process
+ * other than this one and other than an "nftblock" command touched table
+ * inet nftblock (any object message naming it: delete table/chain/set/
+ * rule/element, flush ruleset, additions), or when events were lost to a
+ * receive buffer overrun (ENOBUFS): the table may have changed, re-probe.
+ * Returns 0 or -errno.
+ */
+int nft_watch_read(int fd, bool *ours_changed);
+
 #endif
