@@ -1826,6 +1826,9 @@ int nft_watch_read(int fd, bool *ours_changed)
 		if (n < 0 && errno == ENOBUFS) {
 			/* events were dropped: anything may have happened,
 			 * the NEWGEN of a half-seen commit too */
+			if (!changed)
+				log_info("nftables events were lost (receive "
+					 "buffer overrun); checking the table");
 			changed = true;
 			watch_pending = false;
 			continue;

@@ -126,9 +126,21 @@ nsx "$NS" nft flush map inet nftblock "$map" || fail "flush map"
 t=0
 while [ "$(restored)" -lt $((n + 2)) ] && [ $t -lt 30 ]; do sleep 0.1; t=$((t + 1)); done
 check_exact "$NS" exp1 "after flushed chain and map"
+n=$(restored)
+nsx "$NS" nft insert rule inet nftblock input accept || fail "insert rule"
+t=0
+while [ "$(restored)" -le "$n" ] && [ $t -lt 30 ]; do sleep 0.1; t=$((t + 1)); done
+nsx "$NS" nft list chain inet nftblock input | grep -qx '[[:space:]]*accept' &&
+	fail "a rule inserted by another tool is still there"
+nsx "$NS" nft add table inet nftblock '{ flags dormant; }' || fail "dormant"
+t=0
+while [ "$(restored)" -le $((n + 1)) ] && [ $t -lt 30 ]; do sleep 0.1; t=$((t + 1)); done
+nsx "$NS" nft list table inet nftblock | grep -q dormant &&
+	fail "the table is still dormant"
+check_exact "$NS" exp1 "after an inserted rule and a dormant table"
 foreign_text "$NS" >foreign.now
 cmp -s foreign.before foreign.now || fail "the foreign table was changed"
-ok "flushed chain and map repaired, foreign table untouched"
+ok "flushed chain and map, inserted rule, dormant table repaired; foreign table untouched"
 
 echo "== commits by nftblock commands are not undone"
 n=$(restored)
