@@ -1813,6 +1813,18 @@ static int watch_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Every byte of a datagram is in a well-formed message (libmnl stops
+ * quietly at a malformed one). */
+static bool dgram_whole(const void *buf, size_t n)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)n;
+
+	while (mnl_nlmsg_ok(nlh, left))
+		nlh = mnl_nlmsg_next(nlh, &left);
+	return left == 0;
+}
+
 int nft_watch_read(int fd, bool *ours_changed)
 {
 	static char buf[RECV_BYTES];
@@ -1837,8 +1849,10 @@ int nft_watch_read(int fd, bool *ours_changed)
 			break;
 		if (n < 0)
 			return -errno;
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, watch_cb, &changed) < 0)
-			changed = true;	/* unparsable: re-check */
+		/* unparsable: we cannot tell what it was, re-check */
+		if (!dgram_whole(buf, (size_t)n) ||
+		    mnl_cb_run(buf, (size_t)n, 0, 0, watch_cb, &changed) < 0)
+			changed = true;
 	}
 	*ours_changed = changed;
 	return 0;
