@@ -1813,21 +1813,32 @@ static int watch_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Every byte of a datagram is in a well-formed message (libmnl stops
- * quietly at a malformed one). */
-static bool dgram_whole(const void *buf, size_t n)
+/*
+ * Run watch_cb over the messages of one datagram.  Returns false when a
+ * message is malformed (the rest is skipped).  Not mnl_cb_run(): libmnl's
+ * mnl_nlmsg_ok() takes an nlmsg_len above INT_MAX for a negative one.
+ */
+static bool watch_dgram(const char *buf, size_t n, bool *changed)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = (int)n;
+	const struct nlmsghdr *nlh;
+	size_t off = 0, len;
 
-	while (mnl_nlmsg_ok(nlh, left))
-		nlh = mnl_nlmsg_next(nlh, &left);
-	return left == 0;
+	while (off < n) {
+		nlh = (const struct nlmsghdr *)(buf + off);
+		len = n - off;
+		if (len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN ||
+		    nlh->nlmsg_len > len)
+			return false;
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nfgenmsg))
+			watch_cb(nlh, changed);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return true;
 }
 
 int nft_watch_read(int fd, bool *ours_changed)
 {
-	static char buf[RECV_BYTES];
+	static char buf[RECV_BYTES] __attribute__((aligned(NLMSG_ALIGNTO)));
 	bool changed = false;
 	ssize_t n;
 
@@ -1850,8 +1861,7 @@ int nft_watch_read(int fd, bool *ours_changed)
 		if (n < 0)
 			return -errno;
 		/* unparsable: we cannot tell what it was, re-check */
-		if (!dgram_whole(buf, (size_t)n) ||
-		    mnl_cb_run(buf, (size_t)n, 0, 0, watch_cb, &changed) < 0)
+		if (!watch_dgram(buf, (size_t)n, &changed))
 			changed = true;
 	}
 	*ours_changed = changed;

@@ -25,6 +25,9 @@ struct dgram {
 	size_t cur;		/* offset of the message being built */
 };
 
+/* a committer that is not this process, whatever its pid */
+#define OTHER_PID	((uint32_t)getpid() ^ 1u)
+
 static int sv[2];
 
 static void msg_begin(struct dgram *d, uint16_t type, uint8_t family)
@@ -128,7 +131,7 @@ static void test_foreign_tool(void **ctx)
 	(void)ctx;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		obj(&d, types[i], NFPROTO_INET, "nftblock");
-		gen(&d, 4242, "nft");
+		gen(&d, OTHER_PID, "nft");
 		assert_true(deliver(&d));
 	}
 	/* a flush: other tables first, ours among them */
@@ -136,7 +139,7 @@ static void test_foreign_tool(void **ctx)
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_IPV4, "other");
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "nftblock");
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "zzz");
-	gen(&d, 4242, "firewalld");
+	gen(&d, OTHER_PID, "firewalld");
 	assert_true(deliver(&d));
 }
 
@@ -149,14 +152,14 @@ static void test_not_ours(void **ctx)
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_IPV4, "nftblock");	/* ip, not inet */
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "nftblock2");
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "nftbloc");
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	assert_false(deliver(&d));
 	/* trace events and other subsystems are not commits */
 	obj(&d, NFT_MSG_TRACE, NFPROTO_INET, "nftblock");
 	msg_begin(&d, 1, NFPROTO_INET);
 	((struct nlmsghdr *)(d.buf + d.cur))->nlmsg_type = NFNL_SUBSYS_CTNETLINK << 8;
 	msg_str(&d, 1, "nftblock");
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	assert_false(deliver(&d));
 }
 
@@ -186,7 +189,7 @@ static void test_split(void **ctx)
 	(void)ctx;
 	obj(&d, NFT_MSG_DELCHAIN, NFPROTO_INET, "nftblock");
 	assert_false(deliver(&d));
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	assert_true(deliver(&d));
 	obj(&d, NFT_MSG_DELCHAIN, NFPROTO_INET, "nftblock");
 	assert_false(deliver(&d));
@@ -194,11 +197,11 @@ static void test_split(void **ctx)
 	assert_false(deliver(&d));
 	/* several datagrams queued: one read drains them all */
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "foreign");
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	assert_int_equal(send(sv[1], d.buf, d.len, 0), (ssize_t)d.len);
 	memset(&d, 0, sizeof(d));
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "nftblock");
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	assert_true(deliver(&d));
 	test_empty(ctx);
 }
@@ -212,7 +215,7 @@ static void test_hostile(void **ctx)
 	(void)ctx;
 	msg_begin(&d, NFT_MSG_DELTABLE, NFPROTO_INET);
 	msg_attr(&d, 1, s, sizeof(s));
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	assert_false(deliver(&d));	/* an unterminated name is not ours */
 	/* a message longer than the datagram */
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "foreign");
@@ -221,17 +224,17 @@ static void test_hostile(void **ctx)
 	/* an attribute running past its message */
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "nftblock");
 	((struct nlattr *)(d.buf + d.cur + NLMSG_HDRLEN + 4))->nla_len = 2000;
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	deliver(&d);		/* either answer; it must not crash */
 	/* too short for its header */
 	memset(d.buf, 0, 8);
 	d.len = 8;
 	assert_true(deliver(&d));
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "foreign");
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	deliver(&d);		/* a new commit decides afresh */
 	obj(&d, NFT_MSG_DELTABLE, NFPROTO_INET, "foreign");
-	gen(&d, 4242, "nft");
+	gen(&d, OTHER_PID, "nft");
 	assert_false(deliver(&d));
 }
 
