@@ -47,6 +47,7 @@ struct daemon {
 	uint64_t fp;		/* what the kernel held when last seen */
 	uint32_t genid;		/* matching the state file (fp 0: unknown) */
 	bool quiet_nostate;	/* "no state file" already said */
+	int wfd;		/* the nftables event socket */
 };
 
 static uint64_t now_ms(void)
@@ -96,11 +97,27 @@ static void schedule_first_sync(struct daemon *d)
 		 (unsigned long long)((d->next_sync - now_ms()) / 1000u));
 }
 
+/*
+ * Our own big commits run with the event group left (nft_watch_pause);
+ * what happened meanwhile is found by the re-probe scheduled after.
+ */
+static void watch_pause(struct daemon *d, bool pause)
+{
+	int ret = nft_watch_pause(d->wfd, pause);
+
+	if (ret)
+		log_warn("nftables events: cannot %s the group: %s",
+			 pause ? "leave" : "rejoin", strerror(-ret));
+	if (!pause)
+		d->retry_at = now_ms();
+}
+
 /* The lead wires sync_run() (sync.h) in here. */
 static int daemon_sync(struct daemon *d)
 {
-	(void)d;
+	watch_pause(d, true);
 	log_info("sync not available");
+	watch_pause(d, false);
 	return 0;
 }
 
@@ -142,7 +159,9 @@ static void daemon_restore(struct daemon *d, struct state *st,
 	struct nft_result res;
 	int ret;
 
+	watch_pause(d, true);
 	ret = nft_apply(&st->gen, &prev, NULL, &res);
+	watch_pause(d, false);
 	if (ret) {
 		log_err("%s; restoring it failed: %s%s%s", why,
 			strerror(-ret), *nft_last_error() ? ": " : "",
@@ -368,7 +387,7 @@ static int open_signals(void)
 
 int cmd_daemon(int argc, char **argv)
 {
-	struct daemon d = { .interval = DAEMON_INTERVAL };
+	struct daemon d = { .interval = DAEMON_INTERVAL, .wfd = -1 };
 	int sfd, wfd, ret;
 
 	if (daemon_args(argc, argv, &d))
@@ -382,7 +401,7 @@ int cmd_daemon(int argc, char **argv)
 		return EX_OSERR;
 	}
 	/* events first: nothing is missed between the check and the loop */
-	wfd = open_kernel_watch();
+	d.wfd = wfd = open_kernel_watch();
 	if (wfd < 0) {
 		close(sfd);
 		conf_free(&d.conf);

@@ -1754,6 +1754,17 @@ int nft_watch_open(void)
 	return fd;
 }
 
+int nft_watch_pause(int fd, bool pause)
+{
+	int grp = NFNLGRP_NFTABLES;
+
+	if (setsockopt(fd, SOL_NETLINK, pause ? NETLINK_DROP_MEMBERSHIP :
+		       NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
+		return -errno;
+	watch_pending = false;	/* a half-seen commit's NEWGEN may be lost */
+	return 0;
+}
+
 /* NEWGEN closes a commit: was it ours or another nftblock's? */
 static bool gen_is_nftblock(const struct nlmsghdr *nlh)
 {

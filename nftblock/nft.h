@@ -132,4 +132,12 @@ int nft_watch_open(void);
  */
 int nft_watch_read(int fd, bool *ours_changed);
 
+/*
+ * Leave (pause) or rejoin the event group around one's own big commits:
+ * with a listener the kernel builds an event per map element, which makes
+ * a world-sized full replace about four times slower.  Events of the
+ * paused time are lost: re-probe after resuming.  0 or -errno.
+ */
+int nft_watch_pause(int fd, bool pause);
+
 #endif
