@@ -48,6 +48,7 @@ struct daemon {
 	uint32_t genid;		/* matching the state file (fp 0: unknown) */
 	bool quiet_nostate;	/* "no state file" already said */
 	int wfd;		/* the nftables event socket */
+	bool deaf;		/* could not rejoin the event group: exit */
 };
 
 static uint64_t now_ms(void)
@@ -105,9 +106,15 @@ static void watch_pause(struct daemon *d, bool pause)
 {
 	int ret = nft_watch_pause(d->wfd, pause);
 
-	if (ret)
-		log_warn("nftables events: cannot %s the group: %s",
-			 pause ? "leave" : "rejoin", strerror(-ret));
+	if (ret && pause) {
+		log_warn("nftables events: cannot leave the group: %s",
+			 strerror(-ret));
+	} else if (ret) {
+		/* blind to other tools from now on: let systemd restart us */
+		log_err("nftables events: cannot rejoin the group: %s",
+			strerror(-ret));
+		d->deaf = true;
+	}
 	if (!pause)
 		d->retry_at = now_ms();
 }
@@ -293,12 +300,16 @@ static int daemon_loop(struct daemon *d, int sfd, int wfd)
 	int ret;
 
 	for (;;) {
-		if (poll(p, 2, poll_timeout(d)) < 0 && errno != EINTR) {
+		if (poll(p, 2, poll_timeout(d)) < 0) {
+			if (errno == EINTR)	/* SIGSTOP/SIGCONT */
+				continue;
 			log_err("poll: %s", strerror(errno));
 			return EX_OSERR;
 		}
 		if (p[0].revents && daemon_signals(d, sfd))
 			return EX_OK;
+		if (d->deaf)
+			return EX_OSERR;
 		if (p[1].revents) {
 			now = now_ms();
 			ret = nft_watch_read(wfd, &changed);
@@ -316,6 +327,8 @@ static int daemon_loop(struct daemon *d, int sfd, int wfd)
 			daemon_sync(d);
 			schedule_sync(d, d->interval);
 		}
+		if (d->deaf)
+			return EX_OSERR;
 	}
 }
 
