@@ -113,6 +113,14 @@ nsx "$NS" nft delete table inet nftblock
 wait_back "nft delete table"
 check_exact "$NS" exp1 "after delete table"
 
+echo "== a firewall reload: flush ruleset and its own tables in one transaction"
+printf 'flush ruleset\ntable inet fw {\n\tchain in {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tcounter\n\t}\n}\n' >fw.nft
+nsx "$NS" nft -f fw.nft || fail "firewall reload"
+wait_back "a firewall reload (nft -f with flush ruleset)"
+nsx "$NS" nft list table inet fw | grep -q counter || fail "the firewall's table was touched"
+check_exact "$NS" exp1 "after a firewall reload"
+nsx "$NS" nft delete table inet fw
+
 echo "== damage inside the table: a flushed base chain, a flushed map"
 foreign_table "$NS"
 foreign_text "$NS" >foreign.before
