@@ -76,6 +76,8 @@ static void schedule_sync(struct daemon *d, uint64_t delay)
 
 	d->next_sync = now_ms() + delay * 1000u +
 		       jitter(ms * DAEMON_JITTER_PCT / 100u);
+	log_info("next sync in %llu s",
+		 (unsigned long long)((d->next_sync - now_ms()) / 1000u));
 }
 
 /*
@@ -94,8 +96,6 @@ static void schedule_first_sync(struct daemon *d)
 	    (uint64_t)(now - sb.st_mtime) < d->interval)
 		delay = d->interval - (uint64_t)(now - sb.st_mtime);
 	schedule_sync(d, delay);
-	log_info("next sync in %llu s",
-		 (unsigned long long)((d->next_sync - now_ms()) / 1000u));
 }
 
 /*
