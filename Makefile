@@ -84,6 +84,9 @@ check: all $(UNIT_BINS) $(FUZZ_REPLAY)
 	tests/run-tests.sh
 
 # the parser benchmark, then the kernel one (root: it uses network namespaces)
+demo: all
+	sh demo/demo.sh
+
 bench: all
 	@for s in tests/bench/run-bench.sh tests/bench/bench-kernel.sh; do \
 		[ ! -e "$$s" ] || sh "$$s" || exit 1; done
@@ -127,4 +130,4 @@ clean:
 	rm -f nftblock/.build-flags nftblock/*.o $(LIB) nftblock/nftblock $(UNIT_BINS) $(FUZZ_REPLAY) \
 		tests/fuzz/*-fuzzer
 
-.PHONY: all check bench install uninstall clean fuzz
+.PHONY: all check bench install uninstall clean fuzz demo

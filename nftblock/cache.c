@@ -30,23 +30,9 @@ static int path_of(char *out, const char *dir, const char *name,
 
 int cache_lock(const char *dir)
 {
-	char path[MAX_PATH_BYTES];
-	int fd, ret;
-
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
-	ret = path_of(path, dir, "lock", "");
-	if (ret)
-		return ret;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		ret = errno == EWOULDBLOCK ? -EAGAIN : -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return util_lock(dir, false);
 }
 
 int cache_write_file(const char *dir, const char *name, const char *buf,
@@ -168,6 +154,26 @@ static int meta_parse(const char *buf, size_t len, struct cache_meta *m)
 			return ret;
 	}
 	return m->sha256.kind == DIGEST_SHA256 ? 0 : -EBADMSG;
+}
+
+int cache_meta_read(const char *dir, const char *key, struct cache_meta *m)
+{
+	char name[MAX_PATH_BYTES], *mb = NULL;
+	struct cache_meta tmp;
+	size_t ml;
+	int ret;
+
+	if ((size_t)snprintf(name, sizeof(name), "%s.meta", key) >=
+	    sizeof(name))
+		return -ENAMETOOLONG;
+	ret = cache_read_file(dir, name, MAX_META_BYTES, &mb, &ml);
+	if (ret)
+		return ret == -EFBIG ? -EBADMSG : ret;
+	ret = meta_parse(mb, ml, &tmp);
+	free(mb);
+	if (!ret)
+		*m = tmp;
+	return ret;
 }
 
 int cache_get(const char *dir, const char *key, size_t max, char **buf,

@@ -42,6 +42,10 @@ int cache_lock(const char *dir);
 int cache_get(const char *dir, const char *key, size_t max, char **buf,
 	      size_t *len, struct cache_meta *m);
 
+/* Read KEY's metadata alone (no hash check of the bytes: for reports).
+ * Returns 0, -ENOENT when not cached, -EBADMSG when malformed, or -errno. */
+int cache_meta_read(const char *dir, const char *key, struct cache_meta *m);
+
 /* Write KEY.data then KEY.meta (m's size and sha256 are set from buf).
  * Returns 0 or -errno. */
 int cache_put(const char *dir, const char *key, const char *buf, size_t len,

@@ -7,6 +7,7 @@
 #ifndef NFTBLOCK_CMD_H
 #define NFTBLOCK_CMD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -30,12 +31,37 @@ int cmd_load_config(const char *path, const char *feeds_dir, struct conf *c);
  * "  feeds  PATH"); NULL: quiet (the default). */
 void cmd_config_trace(FILE *f);
 int cmd_apply(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_confirm(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
+int cmd_enable(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 /* The resident mode: runs until SIGTERM/SIGINT (EX_OK), or returns
  * EX_CONFIG / EX_NOPERM / EX_UNAVAILABLE / EX_OSERR. */
 int cmd_daemon(int argc, char **argv);
+
+int cmd_stats(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/*
+ * Load the configuration like cmd_load_config(): path when given; without
+ * one, the default configuration only when its file exists (*loaded stays
+ * false otherwise and 0 is returned).  Returns 0 or EX_CONFIG.
+ */
+int cmd_load_config_soft(const char *path, struct conf *c, bool *loaded);
+
+struct nft_why;
+/*
+ * The report half of "why": with json the whole answer as one JSON object;
+ * without, the line naming the source and download time of the country's
+ * data (from c's cache-dir/sources; c may be NULL).  Returns a sysexits
+ * code.
+ */
+int cmd_why_report(int family, u128 addr, const struct nft_why *w,
+		   bool json, const struct conf *c);
 
 /* Print the one-line usage of every command to f. */
 void usage(FILE *f);

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "nft.h"
 #include "state.h"
+#include "sync.h"
 #include "util.h"
 
 struct daemon {
@@ -119,13 +120,24 @@ static void watch_pause(struct daemon *d, bool pause)
 		d->retry_at = now_ms();
 }
 
-/* The lead wires sync_run() (sync.h) in here. */
+/*
+ * A sync (sync_run: fetch in an unprivileged child, compile, store, apply),
+ * its one-line results on stdout.  Events are paused for all of it: the
+ * loop cannot act on them before sync_run() returns anyway.
+ */
 static int daemon_sync(struct daemon *d)
 {
+	struct sync_opts o = { 0 };
+	int ret;
+
 	watch_pause(d, true);
-	log_info("sync not available");
+	ret = sync_run(&d->conf, &o, stdout);
+	fflush(stdout);
 	watch_pause(d, false);
-	return 0;
+	if (ret != EX_OK)
+		log_warn("sync: exit status %d; the kernel keeps the last good "
+			 "generation", ret);
+	return ret;
 }
 
 static const char *damage(bool start, uint64_t fp, const struct state *st)
@@ -205,7 +217,7 @@ static void no_state(struct daemon *d, int err, uint64_t fp)
  * Make the kernel hold the state file's generation.  start: at start-up
  * (say so); t0: when the change was noticed, for the figure logged.
  */
-static void daemon_check(struct daemon *d, bool start, uint64_t t0)
+static void check_locked(struct daemon *d, bool start, uint64_t t0)
 {
 	struct state st;
 	uint32_t genid;
@@ -221,6 +233,13 @@ static void daemon_check(struct daemon *d, bool start, uint64_t t0)
 	}
 	if (fp && fp == d->fp && genid == d->genid)
 		return;		/* our own commit, or nothing of ours */
+	if (sync_is_disabled(d->conf.state_dir)) {
+		if (!d->quiet_nostate)
+			log_info("disabled by 'nftblock disable': not restoring "
+				 "(nftblock enable turns it on)");
+		d->quiet_nostate = true;
+		return;
+	}
 	ret = state_load(d->conf.state_dir, &st);
 	if (ret) {
 		no_state(d, ret, fp);
@@ -237,6 +256,19 @@ static void daemon_check(struct daemon *d, bool start, uint64_t t0)
 		daemon_restore(d, &st, damage(start, fp, &st), t0);
 	}
 	state_free(&st);
+}
+
+/*
+ * check_locked() under the state directory's lock, so that an "nftblock"
+ * command applying and saving meanwhile is not taken for damage.
+ */
+static void daemon_check(struct daemon *d, bool start, uint64_t t0)
+{
+	int lock = util_lock(d->conf.state_dir, true);
+
+	check_locked(d, start, t0);
+	if (lock >= 0)
+		close(lock);
 }
 
 static void daemon_reload(struct daemon *d)

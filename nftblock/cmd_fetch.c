@@ -10,9 +10,8 @@
 
 #include "cmd.h"
 #include "conf.h"
-#include "fetch.h"
 #include "log.h"
-#include "update.h"
+#include "sync.h"
 
 static int fetch_usage(FILE *f, int ret)
 {
@@ -30,18 +29,8 @@ static void wanted(const struct conf *c, struct ccset *want)
 	conf_countries_expand(&c->allow, want);
 }
 
-static int exit_code(const struct update_result *r)
-{
-	if (r->missing)
-		return EX_UNAVAILABLE;
-	if (r->refused)
-		return EX_TEMPFAIL;
-	return EX_OK;
-}
-
 static int run(const struct conf *c, bool force)
 {
-	struct update_result res;
 	struct ccset want;
 	uint32_t tags[MAX_COUNTRIES];
 	int ret;
@@ -51,24 +40,11 @@ static int run(const struct conf *c, bool force)
 		printf("nothing to fetch: no countries in [block] or [allow]\n");
 		return EX_OK;
 	}
-	if (fetch_init()) {
-		log_err("cannot initialise libcurl");
-		return EX_SOFTWARE;
-	}
-	ret = update_run(c, &want, force, stdout, &res);
-	fetch_cleanup();
-	if (ret == -EAGAIN) {
-		log_err("%s: another nftblock run holds the cache lock",
-			c->cache_dir);
-		return EX_TEMPFAIL;
-	}
-	if (ret) {
-		log_err("%s: %s", c->cache_dir, strerror(-ret));
-		return EX_CANTCREAT;
-	}
+	/* downloading and parsing happen in an unprivileged child */
+	ret = sync_fetch(c, force, stdout);
 	if (fflush(stdout) || ferror(stdout))
 		return EX_IOERR;
-	return exit_code(&res);
+	return ret;
 }
 
 int cmd_fetch(int argc, char **argv)

@@ -7,14 +7,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "compile.h"
+#include "conf.h"
 #include "log.h"
 #include "nft.h"
 #include "state.h"
+#include "sync.h"
 #include "util.h"
 
 #define DEFAULT_STATE_DIR	"/var/lib/nftblock"
@@ -22,42 +25,9 @@
 /* Settings the kernel commands share (the config file will fill these). */
 struct kopts {
 	const char *state_dir;
+	const char *config;
+	bool config_ok;		/* --config is accepted */
 };
-
-static int kernel_exit(int err, const char *what)
-{
-	switch (err) {
-	case -EPERM:
-	case -EACCES:
-		log_err("%s: permission denied (CAP_NET_ADMIN is needed)", what);
-		return EX_NOPERM;
-	case -EPROTONOSUPPORT:
-	case -EAFNOSUPPORT:
-	case -EOPNOTSUPP:
-		log_err("%s: nf_tables is not available in this kernel", what);
-		return EX_UNAVAILABLE;
-	case -ENOENT:
-		log_err("%s: table inet %s does not exist", what, NFT_TABLE);
-		return EX_UNAVAILABLE;
-	case -ERANGE:
-		log_err("%s: the final switch does not fit one transaction of "
-			"the socket buffer; nothing was changed", what);
-		return EX_UNAVAILABLE;
-	case -EBUSY:
-		log_err("%s: every map slot is taken; run disable first", what);
-		return EX_UNAVAILABLE;
-	case -ESRCH:
-		log_err("%s: table inet %s has no live generation", what,
-			NFT_TABLE);
-		return EX_UNAVAILABLE;
-	default:
-		log_err("%s: the kernel refused the transaction (%s); nothing "
-			"was changed", what, strerror(-err));
-		if (*nft_last_error())
-			log_err("%s: %s", what, nft_last_error());
-		return EX_PROTOCOL;
-	}
-}
 
 static int parse_dir(const char *s, unsigned *dirs)
 {
@@ -90,10 +60,12 @@ static int parse_allow(const char *s, struct nft_gen *g)
 /* Ranges with the lowest address first: the order the kernel gets them. */
 static int apply_usage(void)
 {
-	fprintf(stderr, "Usage: nftblock apply --format FMT FILE... "
+	fprintf(stderr, "Usage: nftblock apply [--config FILE] [--state-dir DIR] "
+		"[--force] [--confirm SECONDS]\n"
+		"       nftblock apply --format FMT FILE... "
 		"[--country CC]... [--direction in|out|both|forward|all]\n"
 		"                      [--allow ADDR[/LEN]]... "
-		"[--state-dir DIR]\n");
+		"[--state-dir DIR] [--force] [--confirm SECONDS]\n");
 	return EX_USAGE;
 }
 
@@ -139,55 +111,37 @@ static int build_gen(enum feed_format fmt, char **files, int nfiles,
 	return ret;
 }
 
-static void print_result(const struct nft_result *r, const struct nft_gen *g)
+/*
+ * apply without files: the current stored generation, offline (boot).  A
+ * broken configuration must not leave the host unprotected: its state-dir
+ * is used when it parses, else the default.
+ */
+static void state_dir_of(const char *config, const char *given, char *buf,
+			 size_t n)
 {
-	static const char *const modes[] = { "unchanged", "diff", "full" };
+	struct conf c;
 
-	printf("apply: mode=%s removed=%zu added=%zu transactions=%zu "
-	       "messages=%zu bytes=%zu ranges4=%zu ranges6=%zu\n",
-	       modes[r->mode], r->del_elems, r->add_elems, r->txns, r->msgs,
-	       r->bytes, g->map[0].n, g->map[1].n);
-	if (r->mode == NFT_FULL && r->why_full)
-		log_info("full replace: %s", r->why_full);
-	if (r->restarts)
-		log_info("restarted %zu time(s): the ruleset changed meanwhile",
-			 r->restarts);
+	if (given) {
+		snprintf(buf, n, "%s", given);
+		return;
+	}
+	if (cmd_load_config(config, NULL, &c)) {
+		log_warn("using the default state directory %s",
+			 DEFAULT_STATE_DIR);
+		snprintf(buf, n, "%s", DEFAULT_STATE_DIR);
+		return;
+	}
+	snprintf(buf, n, "%s", c.state_dir);
+	conf_free(&c);
 }
 
-static int do_apply(const struct kopts *ko, struct nft_gen *g,
-		    const struct nft_opts *no)
+static int apply_stored(const char *config, const char *state_dir,
+			const struct sync_opts *so)
 {
-	struct nft_result res;
-	struct nft_prev prev = { 0 };
-	struct state st, out;
-	int ret;
+	char dir[PATH_MAX];
 
-	ret = state_load(ko->state_dir, &st);
-	if (ret == -EBADMSG)
-		log_warn("%s: state file is corrupt; replacing the maps",
-			 ko->state_dir);
-	if (!ret) {
-		prev.gen = &st.gen;
-		prev.fp = st.fp;
-		prev.genid = st.genid;
-	}
-	ret = nft_apply(g, &prev, no, &res);
-	state_free(&st);
-	if (ret)
-		return kernel_exit(ret, "apply");
-	print_result(&res, g);
-	if (res.mode == NFT_UNCHANGED)
-		return EX_OK;	/* the state file already says this */
-	out.gen = *g;
-	out.fp = res.fp;
-	out.genid = res.genid;
-	ret = state_save(ko->state_dir, &out);
-	if (ret) {
-		log_err("%s: cannot save state: %s", ko->state_dir,
-			strerror(-ret));
-		return EX_CANTCREAT;
-	}
-	return EX_OK;
+	state_dir_of(config, state_dir, dir, sizeof(dir));
+	return sync_apply_stored(dir, 0, so, stdout);
 }
 
 int cmd_apply(int argc, char **argv)
@@ -198,13 +152,17 @@ int cmd_apply(int argc, char **argv)
 		{ "direction", required_argument, NULL, 'd' },
 		{ "allow", required_argument, NULL, 'a' },
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "force", no_argument, NULL, 'o' },
+		{ "confirm", required_argument, NULL, 'W' },
 		{ "max-batch", required_argument, NULL, 'B' },
 		{ "test-fail-last", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kopts ko = { DEFAULT_STATE_DIR };
-	struct nft_opts no = { 0 };
+	struct kopts ko = { 0 };
+	struct sync_opts so = { 0 };
+	const char *config = NULL;
 	enum feed_format fmt = FMT_CIDR;
 	bool have_fmt = false, any_country = false;
 	struct ccset want;
@@ -238,13 +196,25 @@ int cmd_apply(int argc, char **argv)
 		case 's':
 			ko.state_dir = optarg;
 			break;
+		case 'C':
+			config = optarg;
+			break;
+		case 'o':
+			so.force = true;
+			break;
+		case 'W':
+			ret = util_parse_u64(optarg, strlen(optarg),
+					     MAX_CONFIRM_SECONDS, &v);
+			so.confirm = (unsigned)v;
+			ret = ret || !v ? -EINVAL : 0;
+			break;
 		case 'B':
 			ret = util_parse_u64(optarg, strlen(optarg), SIZE_MAX,
 					     &v);
-			no.max_batch = (size_t)v;
+			so.nft.max_batch = (size_t)v;
 			break;
 		case 'F':
-			no.fail_last = true;
+			so.nft.fail_last = true;
 			break;
 		default:
 			ret = -EINVAL;
@@ -257,10 +227,16 @@ int cmd_apply(int argc, char **argv)
 			return apply_usage();
 		}
 	}
+	if (!have_fmt && optind == argc && !any_country) {
+		nft_gen_free(&g);
+		return apply_stored(config, ko.state_dir, &so);
+	}
 	if (!have_fmt || optind >= argc) {
 		nft_gen_free(&g);
 		return apply_usage();
 	}
+	if (!ko.state_dir)
+		ko.state_dir = DEFAULT_STATE_DIR;
 	if (fmt != FMT_CIDR && !any_country) {
 		log_err("name the countries to block with --country");
 		nft_gen_free(&g);
@@ -271,7 +247,7 @@ int cmd_apply(int argc, char **argv)
 	ret = build_gen(fmt, argv + optind, argc - optind, &want, any_country,
 			&g);
 	if (!ret)
-		ret = do_apply(&ko, &g, &no);
+		ret = sync_commit(ko.state_dir, &g, &so, stdout);
 	nft_gen_free(&g);
 	return ret;
 }
@@ -281,36 +257,49 @@ static int kernel_opts(int argc, char **argv, struct kopts *ko)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 's')
+		if (c == 's')
+			ko->state_dir = optarg;
+		else if (c == 'C' && ko->config_ok)
+			ko->config = optarg;
+		else
 			return -1;
-		ko->state_dir = optarg;
 	}
 	return optind;
 }
 
 int cmd_disable(int argc, char **argv)
 {
-	struct kopts ko = { DEFAULT_STATE_DIR };
-	int ret;
+	struct kopts ko = { .config_ok = true };
+	char dir[PATH_MAX];
 
 	if (kernel_opts(argc, argv, &ko) != argc) {
-		fprintf(stderr, "Usage: nftblock disable [--state-dir DIR]\n");
+		fprintf(stderr, "Usage: nftblock disable [--config FILE] "
+			"[--state-dir DIR]\n");
 		return EX_USAGE;
 	}
-	ret = nft_disable();
-	if (ret && ret != -ENOENT)
-		return kernel_exit(ret, "disable");
-	printf("disable: table inet %s %s\n", NFT_TABLE,
-	       ret == -ENOENT ? "was not there" : "removed");
-	ret = state_remove(ko.state_dir);
-	if (ret)
-		log_warn("%s: %s", ko.state_dir, strerror(-ret));
-	return EX_OK;
+	state_dir_of(ko.config, ko.state_dir, dir, sizeof(dir));
+	return sync_disable(dir, stdout);
+}
+
+int cmd_enable(int argc, char **argv)
+{
+	struct kopts ko = { .config_ok = true };
+	struct sync_opts so = { 0 };
+	char dir[PATH_MAX];
+
+	if (kernel_opts(argc, argv, &ko) != argc) {
+		fprintf(stderr, "Usage: nftblock enable [--config FILE] "
+			"[--state-dir DIR]\n");
+		return EX_USAGE;
+	}
+	state_dir_of(ko.config, ko.state_dir, dir, sizeof(dir));
+	return sync_enable(dir, &so, stdout);
 }
 
 static void print_ranges(const struct rangeset *s, const char *label)
@@ -331,7 +320,7 @@ static void print_ranges(const struct rangeset *s, const char *label)
 int cmd_dump(int argc, char **argv)
 {
 	struct rangeset map[2], allow[2];
-	struct kopts ko = { DEFAULT_STATE_DIR };
+	struct kopts ko = { .state_dir = DEFAULT_STATE_DIR };
 	int ret;
 
 	if (kernel_opts(argc, argv, &ko) != argc) {
@@ -344,7 +333,7 @@ int cmd_dump(int argc, char **argv)
 	}
 	ret = nft_dump(map, allow);
 	if (ret) {
-		ret = kernel_exit(ret, "dump");
+		ret = sync_kernel_error(ret, "dump");
 		goto out;
 	}
 	for (int f = 0; f < 2; f++)
@@ -360,26 +349,54 @@ out:
 	return ret;
 }
 
+static int why_usage(void)
+{
+	fprintf(stderr, "Usage: nftblock why [--config FILE] [--json] ADDR\n");
+	return EX_USAGE;
+}
+
 int cmd_why(int argc, char **argv)
 {
-	struct kopts ko = { DEFAULT_STATE_DIR };
+	static const struct option opts[] = {
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char a[CIDR_STRLEN], lo[CIDR_STRLEN], hi[CIDR_STRLEN], cc[3];
+	const char *config = NULL;
+	bool json = false, loaded = false;
 	struct nft_why w;
-	int family, ret, i = kernel_opts(argc, argv, &ko);
+	struct conf conf;
+	int family, ret, i;
 	u128 addr;
 
-	if (i != argc - 1) {
-		fprintf(stderr, "Usage: nftblock why [--state-dir DIR] ADDR\n");
-		return EX_USAGE;
+	while ((i = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (i == 'c')
+			config = optarg;
+		else if (i == 'j')
+			json = true;
+		else if (i != 's')	/* accepted, unused: kept for scripts */
+			return why_usage();
 	}
+	i = optind;
+	if (i != argc - 1)
+		return why_usage();
 	if (cidr_parse_addr(argv[i], strlen(argv[i]), &family, &addr)) {
 		log_err("'%s' is not an address", argv[i]);
 		return EX_USAGE;
 	}
 	ret = nft_why(family, addr, &w);
 	if (ret)
-		return kernel_exit(ret, "why");
+		return sync_kernel_error(ret, "why");
+	/* the data's source is extra: a default config that does not load is
+	 * reported and the kernel's answer given anyway */
+	ret = cmd_load_config_soft(config, &conf, &loaded);
+	if (ret && config)
+		return ret;
 	cidr_format_addr(family, addr, a);
+	if (json)
+		goto report;
 	if (w.found)
 		printf("%s: country %s range %s-%s", a, cc_format(w.tag, cc),
 		       cidr_format_addr(family, w.lo, lo),
@@ -394,5 +411,9 @@ int cmd_why(int argc, char **argv)
 		       (unsigned long long)w.bytes);
 	else
 		printf(": accept\n");
-	return EX_OK;
+report:
+	ret = cmd_why_report(family, addr, &w, json, loaded ? &conf : NULL);
+	if (loaded)
+		conf_free(&conf);
+	return ret;
 }

@@ -113,6 +113,7 @@ void conf_free(struct conf *c)
 	free(c->state_dir);
 	free(c->ca_file);
 	free(c->feeds_dir);
+	free(c->prometheus_file);
 	groups_free(&c->block);
 	groups_free(&c->allow);
 	rangeset_free(&c->except[0]);
@@ -527,6 +528,8 @@ static int key_nftblock(struct pstate *p, const char *k, size_t kl,
 		return set_path(p, &c->ca_file, v, vl);
 	if (util_eq(k, kl, "feeds-dir"))
 		return set_path(p, &c->feeds_dir, v, vl);
+	if (util_eq(k, kl, "prometheus-file"))
+		return set_path(p, &c->prometheus_file, v, vl);
 	if (util_eq(k, kl, "max-shrink"))
 		return set_uint(p, &c->max_shrink, v, vl, 100, true);
 	if (util_eq(k, kl, "max-grow"))

@@ -80,6 +80,7 @@ struct conf {
 	char *state_dir;
 	char *ca_file;		/* NULL: the system's bundle only */
 	char *feeds_dir;	/* NULL: the default catalogue path */
+	char *prometheus_file;	/* NULL: no metrics textfile */
 	unsigned max_shrink;	/* percent, 0: off */
 	unsigned max_grow;	/* percent, 0: off */
 	/* fetch tuning (seconds unless said) */

@@ -38,6 +38,8 @@ typedef unsigned __int128 u128;
 #define MAX_QUOTED_BYTES	48u		/* untrusted text quoted in a message is cut here */
 #define MAX_STATE_BYTES		(128u << 20)	/* a world map of 1.4 M IPv6 ranges is ~50 MiB */
 #define MAX_STATE_RANGES	(4u << 20)	/* per set in a state file; above any world feed */
+#define MAX_GENERATIONS		8u		/* generations kept for rollback: a week of daily changes */
+#define MAX_GENERATION_ID	99999999u	/* eight digits in the file name */
 
 /* Configuration and feed catalogue (conf.c). */
 #define MAX_CONF_BYTES		(1u << 20)	/* a config file of 1 MiB is not hand-written */
@@ -66,6 +68,14 @@ typedef unsigned __int128 u128;
 #define MAX_CHECKSUM_BYTES	(1u << 20)	/* MD5SUM files list ~250 countries */
 #define MAX_META_BYTES		4096u		/* cache metadata file */
 #define MAX_COUNTS_BYTES	(64u << 10)	/* cache per-country counts file */
+
+/* Status, statistics and metrics (json.c, lastrun.c, metrics.c). */
+#define MAX_JSON_DEPTH		16u		/* our documents nest 3 deep */
+#define MAX_LASTRUN_BYTES	4096u		/* last-run: five short key=value lines */
+#define MAX_LASTRUN_MSG		512u		/* one summary line of a run */
+#define MAX_COUNTERS		1024u		/* 676 country counters plus a few of the rules' own */
+#define MAX_COUNTER_NAME	64u		/* ours are "cc_XX", "deny"; longer ones are not nftblock's */
+#define MAX_METRICS_BYTES	(1u << 20)	/* ~700 countries x 4 lines of < 120 bytes */
 
 /* Resident mode (cmd_daemon.c). */
 #define DAEMON_INTERVAL		86400u		/* seconds between syncs: the feeds change daily */

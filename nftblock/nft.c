@@ -1721,6 +1721,116 @@ out:
 	return ret;
 }
 
+/* ---- counters and info --------------------------------------------------- */
+
+struct ctrs {
+	struct nft_counter *v;
+	size_t n, cap;
+	bool full;
+};
+
+static int ctr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ctrs *cs = data;
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nft_counter *c;
+	const char *t, *name;
+
+	if (!o)
+		return MNL_CB_ERROR;
+	if (nftnl_obj_nlmsg_parse(nlh, o) < 0)
+		goto out;
+	t = nftnl_obj_get_str(o, NFTNL_OBJ_TABLE);
+	name = nftnl_obj_get_str(o, NFTNL_OBJ_NAME);
+	if (!t || !name || strcmp(t, NFT_TABLE) ||
+	    nftnl_obj_get_u32(o, NFTNL_OBJ_TYPE) != NFT_OBJECT_COUNTER)
+		goto out;
+	if (cs->n == MAX_COUNTERS) {
+		cs->full = true;
+		goto out;
+	}
+	cs->v = xgrow(cs->v, &cs->cap, cs->n + 1, sizeof(*cs->v));
+	c = &cs->v[cs->n++];
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->tag = tag_of_chain(name);
+	c->packets = nftnl_obj_get_u64(o, NFTNL_OBJ_CTR_PKTS);
+	c->bytes = nftnl_obj_get_u64(o, NFTNL_OBJ_CTR_BYTES);
+out:
+	nftnl_obj_free(o);
+	return MNL_CB_OK;
+}
+
+static int table_exists(struct nl *nl, bool *present)
+{
+	char buf[512];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	*present = false;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, 0,
+				    nl->seq++);
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFT_TABLE);
+	ret = nl_talk(nl, nlh, table_cb, present);
+	return ret == -ENOENT ? 0 : ret;
+}
+
+int nft_counters(struct nft_counter **out, size_t *n)
+{
+	struct ctrs cs = { 0 };
+	struct nlmsghdr *nlh;
+	char buf[512];
+	bool present;
+	struct nl nl;
+	int ret = nl_open(&nl);
+
+	if (ret)
+		return ret;
+	ret = table_exists(&nl, &present);
+	if (!ret && !present)
+		ret = -ENOENT;
+	if (ret)
+		goto out;
+	/* one dump, filtered by the kernel to our table's counters */
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETOBJ, NFPROTO_INET,
+				    NLM_F_DUMP, nl.seq++);
+	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, NFT_TABLE);
+	mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+	ret = nl_talk(&nl, nlh, ctr_cb, &cs);
+	if (!ret && cs.full)
+		ret = -E2BIG;
+out:
+	nl_close(&nl);
+	if (ret) {
+		free(cs.v);
+		return ret;
+	}
+	*out = cs.v;
+	*n = cs.n;
+	return 0;
+}
+
+int nft_info(struct nft_info *out)
+{
+	struct kview v;
+	struct nl nl;
+	int ret = nl_open(&nl);
+
+	if (ret)
+		return ret;
+	ret = read_view(&nl, &v);
+	nl_close(&nl);
+	if (ret)
+		return ret;
+	memset(out, 0, sizeof(*out));
+	out->table = v.table;
+	for (int d = 0; d < 3; d++)
+		if (v.bases & 1u << d)
+			out->dirs |= 1u << d;
+	out->genid = v.genid;
+	out->fp = v.fp_ok ? v.fp : 0;
+	return 0;
+}
+
 /* ---- watching events ------------------------------------------------------- */
 
 #define WATCH_RCVBUF		(8u << 20)	/* a full replace notifies every element */

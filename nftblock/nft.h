@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "cidr.h"
+#include "defs.h"
 
 #define NFT_TABLE	"nftblock"
 
@@ -113,6 +114,34 @@ const char *nft_last_error(void);
 
 /* Read the ruleset generation and our table's fingerprint (0: none). */
 int nft_probe(uint32_t *genid, uint64_t *fp);
+
+/* A named counter of table inet nftblock. */
+struct nft_counter {
+	char name[MAX_COUNTER_NAME];	/* longer names are cut */
+	uint32_t tag;			/* country of a "cc_XX" counter; 0: other */
+	uint64_t packets, bytes;
+};
+
+/*
+ * Read every named counter of table inet nftblock (the countries' cc_XX and
+ * any others, e.g. "deny") in one dump, without resetting them.  *out is a
+ * fresh array of *n counters in the kernel's order (the caller frees it;
+ * NULL when there are none).  Returns 0, -ENOENT without the table, -E2BIG
+ * past MAX_COUNTERS, or -errno.  *out and *n are written only on success.
+ */
+int nft_counters(struct nft_counter **out, size_t *n);
+
+/* What the kernel holds of nftblock's table, for status reports. */
+struct nft_info {
+	bool table;		/* table inet nftblock exists */
+	unsigned dirs;		/* NFT_DIR_* bits of the base chains present */
+	uint32_t genid;		/* the ruleset generation */
+	uint64_t fp;		/* the fingerprint in set gen (with slot); 0: none */
+};
+
+/* Read *out (no set dump but the one-element gen set).  Returns 0 (a
+ * missing table is out->table == false), or -errno. */
+int nft_info(struct nft_info *out);
 
 /*
  * Open a netlink socket subscribed to nf_tables events (NFNLGRP_NFTABLES),

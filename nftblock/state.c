@@ -91,7 +91,7 @@ static void encode(const struct state *st, struct wbuf *w)
 	w_u32(w, (uint32_t)crc32(0, w->p, (uInt)w->len));
 }
 
-int state_save(const char *dir, const struct state *st)
+int state_save_as(const char *dir, const char *name, const struct state *st)
 {
 	struct wbuf w = { 0 };
 	int ret;
@@ -99,9 +99,14 @@ int state_save(const char *dir, const struct state *st)
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
 	encode(st, &w);
-	ret = util_write_file_atomic(dir, STATE_FILE, w.p, w.len, 0600);
+	ret = util_write_file_atomic(dir, name, w.p, w.len, 0600);
 	free(w.p);
 	return ret;
+}
+
+int state_save(const char *dir, const struct state *st)
+{
+	return state_save_as(dir, STATE_FILE, st);
 }
 
 struct rbuf {
@@ -191,6 +196,11 @@ static int decode(struct rbuf *r, struct state *st)
 
 int state_load(const char *dir, struct state *st)
 {
+	return state_load_from(dir, STATE_FILE, st);
+}
+
+int state_load_from(const char *dir, const char *name, struct state *st)
+{
 	char path[PATH_MAX];
 	struct rbuf r;
 	char *buf;
@@ -199,7 +209,7 @@ int state_load(const char *dir, struct state *st)
 
 	memset(st, 0, sizeof(*st));
 	nft_gen_init(&st->gen);
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE) >=
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path))
 		return -ENAMETOOLONG;
 	ret = util_read_file(path, MAX_STATE_BYTES, false, &buf, &len);

@@ -36,6 +36,10 @@ int state_save(const char *dir, const struct state *st);
 /* Remove the state file (after disable).  0 or -errno (ENOENT is 0). */
 int state_remove(const char *dir);
 
+/* The same for another file name in dir (a stored generation). */
+int state_save_as(const char *dir, const char *name, const struct state *st);
+int state_load_from(const char *dir, const char *name, struct state *st);
+
 void state_free(struct state *st);
 
 #endif

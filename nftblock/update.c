@@ -20,6 +20,7 @@
 #include "log.h"
 #include "unzip.h"
 #include "update.h"
+#include "util.h"
 #include "xmalloc.h"
 
 #define MAX_UNIT_FILES	(2 * MAX_FEED_URLS)	/* url and url6 lists */
@@ -50,7 +51,22 @@ struct run {
 	bool force;
 	time_t now;
 	FILE *out;
+	bool tty;		/* progress on a terminal, quiet in scripts */
+	size_t total;		/* countries asked for */
 };
+
+/* One updating line on a terminal: "fetching 3/12: ipverse CN". */
+static void progress(const struct run *r, const struct unit *u, size_t done)
+{
+	if (!r->tty)
+		return;
+	if (!u) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	fprintf(stderr, "\r\033[Kfetching %zu/%zu: %s", done, r->total,
+		u->label);
+}
 
 enum ustatus { U_FETCHED, U_UNCHANGED, U_REFUSED };
 
@@ -506,13 +522,17 @@ static void run_source(const struct run *r, const struct conf_feed *f,
 		ccset_add(&u->want, sel->tags[i]);
 		if (world)
 			continue;
+		progress(r, u, i + 1);
 		s = run_unit(r, u);
+		progress(r, NULL, 0);
 		report(r, u, s, sel->failed[i][0] ? sel->failed[i] : NULL);
 		count_status(s, res);
 		unit_done(sel, i, u, s, res);
 	}
 	if (world && u->f) {
+		progress(r, u, sel->n);
 		s = run_unit(r, u);
+		progress(r, NULL, 0);
 		report(r, u, s, from);
 		count_status(s, res);
 		for (size_t i = 0; i < sel->n; i++)
@@ -578,7 +598,7 @@ int update_run(const struct conf *c, const struct ccset *want, bool force,
 	       FILE *out, struct update_result *res)
 {
 	struct run r = { .c = c, .force = force, .now = time(NULL),
-			 .out = out };
+			 .out = out, .tty = isatty(STDERR_FILENO) == 1 };
 	struct selection *sel = xcalloc(1, sizeof(*sel));
 	int lock, ret;
 
@@ -589,11 +609,162 @@ int update_run(const struct conf *c, const struct ccset *want, bool force,
 		return lock;
 	}
 	sel->n = ccset_list(want, sel->tags);
+	r.total = sel->n;
 	for (size_t s = 0; s < c->nsources; s++)
 		run_source(&r, conf_feed_find(c, c->sources[s]), sel, res);
 	keep_previous(&r, sel, res);
 	ret = write_selection(&r, sel);
 	close(lock);
 	free(sel);
+	return ret;
+}
+
+/* ---- loading the last good copies (no network) ---- */
+
+/* The source recorded for cc in the sources file text, or "". */
+static void source_of(const char *text, uint32_t cc, char *feed, size_t n)
+{
+	char code[3];
+	size_t pos = 0, len = text ? strlen(text) : 0, ll;
+	const char *line;
+
+	feed[0] = '\0';
+	cc_format(cc, code);
+	while ((line = util_next_line(text, len, &pos, &ll)) != NULL) {
+		if (ll > 3 && !memcmp(line, code, 2) && line[2] == ' ') {
+			snprintf(feed, n, "%.*s", (int)(ll - 3), line + 3);
+			return;
+		}
+	}
+}
+
+/* Parse one unit's cached files and add its compiled map to acc. */
+static int load_unit(const struct run *r, struct unit *u,
+		     struct rangeset acc[2])
+{
+	struct parse_ctx ctx;
+	struct rangeset map;
+	int ret;
+
+	parse_ctx_init(&ctx, NULL);
+	ctx.cc = u->cc;
+	ctx.want = &u->want;
+	ret = add_urls(r, u, u->f->url, 4);
+	if (!ret)
+		ret = add_urls(r, u, u->f->url6, 6);
+	for (size_t i = 0; i < u->nfiles && !ret; i++) {
+		struct ufile *uf = &u->files[i];
+
+		ret = cache_get(r->c->cache_dir, uf->key,
+				(size_t)r->c->max_feed_bytes, &uf->buf,
+				&uf->len, &uf->meta);
+		if (ret)
+			refuse(u, "%s: no good cached copy (%s)", uf->shown,
+			       strerror(-ret));
+		else
+			ret = parse_file(r, u, uf, &ctx);
+		free(uf->buf);
+		uf->buf = NULL;
+	}
+	for (int f = 0; f < 2 && !ret; f++) {
+		rangeset_init(&map, f ? 6 : 4);
+		compile_family(&ctx.out[f], &u->want, &map, NULL);
+		for (size_t i = 0; i < map.n; i++)
+			rangeset_add(&acc[f], map.v[i].lo, map.v[i].hi,
+				     map.v[i].tag);
+		rangeset_free(&map);
+	}
+	parse_ctx_free(&ctx);
+	if (ret)
+		log_err("%s: %s", u->label, u->why);
+	return ret ? -EBADMSG : 0;
+}
+
+static void unit_setup(struct unit *u, const struct conf_feed *f, uint32_t cc)
+{
+	char code[3];
+
+	memset(u, 0, sizeof(*u));
+	u->f = f;
+	u->cc = cc;
+	ccset_init(&u->want, false);
+	snprintf(u->key, sizeof(u->key), "%s", f->name);
+	snprintf(u->label, sizeof(u->label), "%s", f->name);
+	if (cc) {
+		cc_format(cc, code);
+		snprintf(u->key, sizeof(u->key), "%s.%s", f->name, code);
+		snprintf(u->label, sizeof(u->label), "%s %s", f->name, code);
+		ccset_add(&u->want, cc);
+	}
+}
+
+/* Every country of want whose recorded source is f, loaded from f. */
+static int load_feed(const struct run *r, const struct conf_feed *f,
+		     const char *sources, const uint32_t *tags, size_t n,
+		     struct rangeset acc[2], bool *used)
+{
+	bool world = conf_feed_scope(f) == SCOPE_WORLD;
+	struct unit *u = xcalloc(1, sizeof(*u));
+	size_t nworld = 0;
+	char feed[64];
+	int ret = 0;
+
+	unit_setup(u, f, 0);
+	for (size_t i = 0; i < n && !ret; i++) {
+		source_of(sources, tags[i], feed, sizeof(feed));
+		if (used[i] || strcmp(feed, f->name))
+			continue;
+		used[i] = true;
+		if (world) {
+			ccset_add(&u->want, tags[i]);
+			nworld++;
+			continue;
+		}
+		unit_setup(u, f, tags[i]);
+		ret = load_unit(r, u, acc);
+	}
+	if (world && !ret && nworld)
+		ret = load_unit(r, u, acc);
+	free(u);
+	return ret;
+}
+
+int update_load(const struct conf *c, const struct ccset *want,
+		struct rangeset out[2], unsigned *missing)
+{
+	struct run r = { .c = c, .now = time(NULL) };
+	uint32_t *tags = xcalloc(MAX_COUNTRIES, sizeof(*tags));
+	bool *used = xcalloc(MAX_COUNTRIES, sizeof(*used));
+	struct rangeset acc[2];
+	char *sources = NULL;
+	size_t n, len;
+	int ret;
+
+	*missing = 0;
+	rangeset_init(&acc[0], 4);
+	rangeset_init(&acc[1], 6);
+	n = ccset_list(want, tags);
+	ret = cache_read_file(c->cache_dir, UPDATE_SOURCES_FILE,
+			      MAX_COUNTS_BYTES, &sources, &len);
+	if (ret == -ENOENT)
+		ret = 0;
+	for (size_t s = 0; s < c->nfeeds && !ret; s++)
+		ret = load_feed(&r, &c->feeds[s], sources, tags, n, acc, used);
+	for (size_t i = 0; i < n; i++) {
+		char code[3];
+
+		if (used[i])
+			continue;
+		log_err("%s: no good data from any source yet",
+			cc_format(tags[i], code));
+		(*missing)++;
+	}
+	for (int f = 0; f < 2 && !ret; f++)
+		compile_family(&acc[f], want, &out[f], NULL);
+	rangeset_free(&acc[0]);
+	rangeset_free(&acc[1]);
+	free(sources);
+	free(used);
+	free(tags);
 	return ret;
 }

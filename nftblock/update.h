@@ -42,4 +42,15 @@ struct update_result {
 int update_run(const struct conf *c, const struct ccset *want, bool force,
 	       FILE *out, struct update_result *res);
 
+/*
+ * Offline: parse the last good cached copies of the sources recorded for
+ * the countries in want (cache-dir/sources) and compile them into out[0]
+ * (IPv4) and out[1] (IPv6), initialised by the caller: normal, one country
+ * per address.  Countries with no recorded source are logged and counted
+ * in *missing.  Returns 0, or -EBADMSG when a cached copy is missing or
+ * does not parse (logged), or -errno.
+ */
+int update_load(const struct conf *c, const struct ccset *want,
+		struct rangeset out[2], unsigned *missing);
+
 #endif

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -190,4 +191,25 @@ int util_write_file_atomic(const char *dir, const char *name, const void *buf,
 		close(fd);
 	}
 	return 0;
+}
+
+int util_lock(const char *dir, bool wait)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/lock", dir) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB))) {
+		if (errno == EINTR)
+			continue;
+		ret = errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
 }

@@ -52,4 +52,11 @@ bool util_eq(const char *s, size_t len, const char *w);
 /* ASCII case-insensitive version of util_eq. */
 bool util_eq_nocase(const char *s, size_t len, const char *w);
 
+/*
+ * Take an exclusive flock on dir/lock (created 0644, O_NOFOLLOW), waiting
+ * for it when wait is set.  Returns the fd (close it to unlock), -EAGAIN
+ * when another process holds it and wait is false, or -errno.
+ */
+int util_lock(const char *dir, bool wait);
+
 #endif

@@ -79,12 +79,28 @@ x "$NFTBLOCK" dump --state-dir "$TMP/state" | $H ranges >r2
 $H nftfile <r1 >t1.nft
 $H nftdiff r1 r2 >d.nft
 $H nftreload <r2 >rl.nft
+# both days as stored generations (apply with files stores them): the boot
+# path and the daily sync apply from these, not from text
+cp -a "$TMP/state/generations" "$TMP/gens" || exit 1
 set -- $(sed -n 's/.*removed=\([0-9]*\) added=\([0-9]*\).*/\1 \2/p' apply2.out)
 echo "world: $(grep -c '\.' r1) IPv4 + $(grep -c ':' r1) IPv6 intervals; daily update: -$1 +$2 elements"
 
 cold nftblock "$NFTBLOCK" apply --format cidr --state-dir "$TMP/state" $G1
 set -- $(cat cold.out)
 NB_COLD=$2 NB_COLD_RSS=$3
+stored() {	# ID: a state dir holding both generations, ID current
+	rm -rf "$TMP/sstate"
+	mkdir -p "$TMP/sstate"
+	cp -a "$TMP/gens" "$TMP/sstate/generations"
+	echo "$1" >"$TMP/sstate/generations/current"
+}
+: >"$TMP/cold"
+for i in $(seq "$RUNS"); do
+	newns
+	stored 1
+	run 1 "$NFTBLOCK" apply --state-dir "$TMP/sstate" >>"$TMP/cold" || exit 1
+done
+NBS_COLD=$(cut -d' ' -f1 "$TMP/cold" | median) NBS_COLD_RSS=$(cut -d' ' -f2 "$TMP/cold" | maxrss)
 cold raw "$RAW" load r1
 set -- $(cat cold.out)
 RAW_COLD=$2 RAW_RSS=$3
@@ -102,6 +118,17 @@ for i in $(seq "$RUNS"); do
 	x "$NFTBLOCK" apply --format cidr --state-dir "$TMP/state" $G1 >/dev/null
 done
 NB_UPD=$(cut -d' ' -f1 upd | median) NB_UPD_RSS=$(cut -d' ' -f2 upd | maxrss)
+# the same update from the stored generations (what sync and boot run)
+stored 1
+x "$NFTBLOCK" apply --state-dir "$TMP/sstate" >/dev/null || exit 1
+: >upds
+for i in $(seq "$RUNS"); do
+	echo 2 >"$TMP/sstate/generations/current"
+	run 1 "$NFTBLOCK" apply --state-dir "$TMP/sstate" >>upds || exit 1
+	echo 1 >"$TMP/sstate/generations/current"
+	x "$NFTBLOCK" apply --state-dir "$TMP/sstate" >/dev/null
+done
+NBS_UPD=$(cut -d' ' -f1 upds | median) NBS_UPD_RSS=$(cut -d' ' -f2 upds | maxrss)
 MAP4=$(x nft list table inet nftblock | sed -n 's/.*map \(geo4_[0-7]\) {.*/\1/p')
 : >one
 for i in 1 2 3 4 5; do
@@ -126,18 +153,23 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; els
 echo
 echo "kernel $(uname -r), $(nproc) CPUs, medians of $RUNS runs (each cold run in a fresh namespace)"
 printf '%-44s %12s %10s\n' "" "time" "peak RSS"
-printf '%-44s %12s %7s KiB\n' "cold apply: nftblock apply" "$(ms "$NB_COLD")" "$NB_COLD_RSS"
+printf '%-44s %12s %7s KiB\n' "cold apply: nftblock apply (feed files)" "$(ms "$NB_COLD")" "$NB_COLD_RSS"
+printf '%-44s %12s %7s KiB\n' "cold apply: nftblock apply (stored generation)" "$(ms "$NBS_COLD")" "$NBS_COLD_RSS"
 printf '%-44s %12s %7s KiB\n' "cold apply: nft -f (same elements)" "$(ms "$NFT_COLD")" "$NFT_RSS"
 printf '%-44s %12s %7s KiB\n' "cold apply: minimal raw libmnl batch" "$(ms "$RAW_COLD")" "$RAW_RSS"
-printf '%-44s %12s %7s KiB\n' "daily update: nftblock apply (diff)" "$(ms "$NB_UPD")" "$NB_UPD_RSS"
+printf '%-44s %12s %7s KiB\n' "daily update: nftblock apply (feed files)" "$(ms "$NB_UPD")" "$NB_UPD_RSS"
+printf '%-44s %12s %7s KiB\n' "daily update: nftblock apply (stored gen.)" "$(ms "$NBS_UPD")" "$NBS_UPD_RSS"
 printf '%-44s %12s\n' "daily update: kernel one-element commit" "$ONE_MS ms"
 printf '%-44s %12s %7s KiB\n' "daily update: nft -f incremental" "$(ms "$NFT_INC")" "$NFT_INC_RSS"
 printf '%-44s %12s %7s KiB\n' "daily update: nft -f flush + full reload" "$(ms "$NFT_RELOAD")" "$NFT_RELOAD_RSS"
 printf '%-44s %12s %7s KiB\n' "why ADDR (whole process)" "$(ms "$WHY")" "$WHY_RSS"
 echo
-echo "cold apply:   nftblock / raw batch = $(ratio "$NB_COLD" "$RAW_COLD") (target <= 1.15x);" \
+echo "cold apply:   nftblock / raw batch = $(ratio "$NB_COLD" "$RAW_COLD") from feed files," \
+	"$(ratio "$NBS_COLD" "$RAW_COLD") from the stored generation (target <= 1.15x);" \
 	"nft -f / nftblock = $(ratio "$NFT_COLD" "$NB_COLD") (target >= 2x)"
-echo "daily update: nftblock / one-element commit = $(ratio "$NB_UPD" "$(awk -v m="$ONE_MS" 'BEGIN{print m/1000}')")" \
+echo "daily update: nftblock / one-element commit = $(ratio "$NB_UPD" "$(awk -v m="$ONE_MS" 'BEGIN{print m/1000}')") from feed files," \
+	"$(ratio "$NBS_UPD" "$(awk -v m="$ONE_MS" 'BEGIN{print m/1000}')") from stored generations" \
 	"(target <= 1.5x); full reload / nftblock = $(ratio "$NFT_RELOAD" "$NB_UPD") (target >= 10x);" \
 	"nft incremental / nftblock = $(ratio "$NFT_INC" "$NB_UPD")"
-echo "peak RSS:     nftblock cold $NB_COLD_RSS KiB, update $NB_UPD_RSS KiB (target <= 32768 KiB)"
+echo "peak RSS:     nftblock cold $NB_COLD_RSS KiB, update $NB_UPD_RSS KiB from feed files;" \
+	"cold $NBS_COLD_RSS KiB, update $NBS_UPD_RSS KiB from stored generations (target <= 32768 KiB)"

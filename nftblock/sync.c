@@ -1,0 +1,821 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sync.c - the pipeline (see sync.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cc.h"
+#include "conf.h"
+#include "fetch.h"
+#include "genstore.h"
+#include "log.h"
+#include "privsep.h"
+#include "state.h"
+#include "sync.h"
+#include "update.h"
+#include "util.h"
+
+#define CONFIRM_POLL_MS		100	/* how often the rollback watcher looks */
+
+int sync_kernel_error(int err, const char *what)
+{
+	switch (err) {
+	case -EPERM:
+	case -EACCES:
+		log_err("%s: permission denied (CAP_NET_ADMIN is needed)", what);
+		return EX_NOPERM;
+	case -EPROTONOSUPPORT:
+	case -EAFNOSUPPORT:
+	case -EOPNOTSUPP:
+		log_err("%s: nf_tables is not available in this kernel", what);
+		return EX_UNAVAILABLE;
+	case -ENOENT:
+		log_err("%s: table inet %s does not exist", what, NFT_TABLE);
+		return EX_UNAVAILABLE;
+	case -ERANGE:
+		log_err("%s: the final switch does not fit one transaction of "
+			"the socket buffer; nothing was changed", what);
+		return EX_UNAVAILABLE;
+	case -EBUSY:
+		log_err("%s: every map slot is taken; run disable first", what);
+		return EX_UNAVAILABLE;
+	case -ESRCH:
+		log_err("%s: table inet %s has no live generation", what,
+			NFT_TABLE);
+		return EX_UNAVAILABLE;
+	default:
+		log_err("%s: the kernel refused the transaction (%s); nothing "
+			"was changed", what, strerror(-err));
+		if (*nft_last_error())
+			log_err("%s: %s", what, nft_last_error());
+		return EX_PROTOCOL;
+	}
+}
+
+/* ---- the SSH client ---- */
+
+bool sync_ssh_client(int *family, u128 *addr)
+{
+	static const char *const vars[] = { "SSH_CONNECTION", "SSH_CLIENT" };
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *v = getenv(vars[i]);
+		size_t len;
+
+		if (!v || !*v)
+			continue;
+		len = strcspn(v, " ");
+		if (cidr_parse_addr(v, len, family, addr))
+			continue;
+		/* ::ffff:a.b.c.d: a dual-stack sshd's IPv4 client */
+		if (*family == 6 && *addr >> 32 == 0xffff) {
+			*family = 4;
+			*addr &= 0xffffffffu;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* The country whose rules would drop addr in the input direction, or 0. */
+static uint32_t blocked_by(const struct nft_gen *g, int family, u128 addr)
+{
+	const struct range *r;
+	int f = family == 6;
+
+	if (rangeset_lookup(&g->allow[f], addr))
+		return 0;
+	if (!(g->dirs & (NFT_DIR_IN | NFT_DIR_OUT)))
+		return 0;
+	r = rangeset_lookup(&g->map[f], addr);
+	return r ? r->tag : 0;
+}
+
+/* Refuse a generation that would cut off the running SSH session; then
+ * keep its client reachable with an exception (*added: one was added). */
+static int protect_ssh(struct nft_gen *g, bool force, bool *added)
+{
+	char a[CIDR_STRLEN], cc[3];
+	uint32_t tag;
+	int family;
+	u128 addr;
+
+	*added = false;
+	if (!sync_ssh_client(&family, &addr))
+		return 0;
+	tag = blocked_by(g, family, addr);
+	cidr_format_addr(family, addr, a);
+	if (tag && !force) {
+		log_err("refused: this change would block your SSH client %s "
+			"(country %s); add it to [exceptions] addresses, or "
+			"use --force (it then stays reachable through an "
+			"exception until the next run without it)", a,
+			cc_format(tag, cc));
+		return EX_NOPERM;
+	}
+	if (tag)
+		log_warn("SSH client %s is in %s: kept reachable by an "
+			 "exception (--force)", a, cc_format(tag, cc));
+	if (rangeset_lookup(&g->allow[family == 6], addr))
+		return 0;
+	rangeset_add(&g->allow[family == 6], addr, addr, 0);
+	rangeset_normalize(&g->allow[family == 6]);
+	*added = true;
+	return 0;
+}
+
+/* Take the session's exception out again: stored generations hold what
+ * the configuration and the feeds say, not who ran the command. */
+static void unprotect_ssh(struct nft_gen *g)
+{
+	struct rangeset one, rest;
+	int family, f;
+	u128 addr;
+
+	if (!sync_ssh_client(&family, &addr))
+		return;
+	f = family == 6;
+	rangeset_init(&one, family);
+	rangeset_init(&rest, family);
+	rangeset_add(&one, addr, addr, 0);
+	rangeset_subtract(&g->allow[f], &one, &rest);
+	rangeset_move(&g->allow[f], &rest);
+	rangeset_free(&one);
+	rangeset_free(&rest);
+}
+
+/* ---- applying ---- */
+
+static void print_result(FILE *out, const struct nft_result *r,
+			 const struct nft_gen *g)
+{
+	static const char *const modes[] = { "unchanged", "diff", "full" };
+
+	fprintf(out, "apply: mode=%s removed=%zu added=%zu transactions=%zu "
+		"messages=%zu bytes=%zu ranges4=%zu ranges6=%zu\n",
+		modes[r->mode], r->del_elems, r->add_elems, r->txns, r->msgs,
+		r->bytes, g->map[0].n, g->map[1].n);
+	if (r->mode == NFT_FULL && r->why_full)
+		log_info("full replace: %s", r->why_full);
+	if (r->restarts)
+		log_info("restarted %zu time(s): the ruleset changed meanwhile",
+			 r->restarts);
+}
+
+/* nft_apply against the recorded state, then record the new one. */
+static int apply_locked(const char *state_dir, const struct nft_gen *g,
+			const struct nft_opts *no, FILE *out)
+{
+	struct nft_result res;
+	struct nft_prev prev = { 0 };
+	struct state st, now;
+	int ret;
+
+	ret = state_load(state_dir, &st);
+	if (ret == -EBADMSG)
+		log_warn("%s: state file is corrupt; replacing the maps",
+			 state_dir);
+	if (!ret) {
+		prev.gen = &st.gen;
+		prev.fp = st.fp;
+		prev.genid = st.genid;
+	}
+	ret = nft_apply(g, &prev, no, &res);
+	state_free(&st);
+	if (ret)
+		return sync_kernel_error(ret, "apply");
+	if (out)
+		print_result(out, &res, g);
+	if (res.mode == NFT_UNCHANGED)
+		return EX_OK;	/* the state file already says this */
+	now.gen = *g;
+	now.fp = res.fp;
+	now.genid = res.genid;
+	ret = state_save(state_dir, &now);
+	if (ret) {
+		log_err("%s: cannot save the state: %s", state_dir,
+			strerror(-ret));
+		return EX_CANTCREAT;
+	}
+	return EX_OK;
+}
+
+static int lock_state(const char *state_dir)
+{
+	int fd;
+
+	if (mkdir(state_dir, 0700) && errno != EEXIST) {
+		log_warn("%s: %s", state_dir, strerror(errno));
+		return -1;
+	}
+	fd = util_lock(state_dir, true);
+	if (fd < 0)
+		log_warn("%s: cannot lock: %s", state_dir, strerror(-fd));
+	return fd;
+}
+
+/* Return to generation id (0: no table at all). */
+static int roll_back(const char *state_dir, uint32_t id)
+{
+	struct nft_opts no = { 0 };
+	struct nft_gen g;
+	int ret;
+
+	if (!id) {
+		ret = nft_disable();
+		state_remove(state_dir);
+		return ret == -ENOENT ? 0 : ret;
+	}
+	ret = genstore_load(state_dir, id, &g);
+	if (ret)
+		return ret;
+	ret = apply_locked(state_dir, &g, &no, NULL) ? -EIO : 0;
+	nft_gen_free(&g);
+	if (!ret)
+		genstore_set_current(state_dir, id);
+	return ret;
+}
+
+static int confirm_path(const char *state_dir, const char *suffix,
+			char *buf, size_t n)
+{
+	if ((size_t)snprintf(buf, n, "%s/%s%s", state_dir, SYNC_CONFIRM_FILE,
+			     suffix) >= n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* The watcher outlives the command: it must not hold its output open
+ * (a caller reading the output until EOF would wait for the deadline). */
+static void detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		dup2(fd, i);
+	close(fd);
+}
+
+/* The detached watcher: unless the confirm file is gone by the deadline,
+ * take it (rename: confirm and watcher cannot both win) and roll back. */
+static void __attribute__((noreturn))
+watch_confirm(const char *state_dir, unsigned seconds, uint32_t id)
+{
+	char path[PATH_MAX], taken[PATH_MAX];
+	struct timespec poll = { 0, CONFIRM_POLL_MS * 1000000L };
+	time_t deadline = time(NULL) + (time_t)seconds;
+	int lock, ret;
+
+	setsid();
+	signal(SIGHUP, SIG_IGN);
+	detach_stdio();
+	if (confirm_path(state_dir, "", path, sizeof(path)) ||
+	    confirm_path(state_dir, ".expired", taken, sizeof(taken)))
+		_exit(EX_SOFTWARE);
+	while (time(NULL) < deadline && !access(path, F_OK))
+		nanosleep(&poll, NULL);
+	if (rename(path, taken))
+		_exit(EX_OK);	/* confirmed */
+	lock = lock_state(state_dir);
+	ret = roll_back(state_dir, id);
+	unlink(taken);
+	openlog("nftblock", LOG_PID, LOG_DAEMON);
+	if (ret)
+		syslog(LOG_ERR, "no confirmation within %u s; rolling back "
+		       "to generation %u failed: %s", seconds, id,
+		       strerror(-ret));
+	else
+		syslog(LOG_WARNING, "no confirmation within %u s: rolled "
+		       "back to %s%u", seconds, id ? "generation " :
+		       "no table", id);
+	if (lock >= 0)
+		close(lock);
+	_exit(ret ? EX_UNAVAILABLE : EX_OK);
+}
+
+static int arm_confirm(const char *state_dir, unsigned seconds, uint32_t id,
+		       FILE *out)
+{
+	char text[64];
+	pid_t pid;
+	int ret;
+
+	snprintf(text, sizeof(text), "%u %lld\n", id,
+		 (long long)time(NULL) + seconds);
+	ret = util_write_file_atomic(state_dir, SYNC_CONFIRM_FILE, text,
+				     strlen(text), 0600);
+	if (ret) {
+		log_err("%s: cannot arm the rollback: %s", state_dir,
+			strerror(-ret));
+		return ret;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		watch_confirm(state_dir, seconds, id);
+	fprintf(out, "confirm: run 'nftblock confirm' within %u s, or %s%u "
+		"comes back\n", seconds, id ? "generation " : "no table",
+		id);
+	return 0;
+}
+
+int sync_apply(const char *state_dir, struct nft_gen *g,
+	       const struct sync_opts *o, uint32_t rollback_to, FILE *out)
+{
+	char path[PATH_MAX];
+	bool added;
+	int lock, ret;
+
+	ret = protect_ssh(g, o->force, &added);
+	if (ret)
+		return ret;
+	/* without the lock (an unwritable state dir) the kernel still says
+	 * whether we may change it at all; saving the state reports later */
+	lock = lock_state(state_dir);
+	/* a new apply replaces a pending confirmation */
+	if (!confirm_path(state_dir, "", path, sizeof(path)))
+		unlink(path);
+	ret = apply_locked(state_dir, g, &o->nft, out);
+	if (lock >= 0)
+		close(lock);	/* before the watcher forks: it must not hold it */
+	if (added)
+		unprotect_ssh(g);
+	if (!ret && o->confirm && arm_confirm(state_dir, o->confirm,
+					      rollback_to, out))
+		ret = EX_CANTCREAT;
+	return ret;
+}
+
+static int disabled_path(const char *state_dir, char *buf, size_t n)
+{
+	if ((size_t)snprintf(buf, n, "%s/%s", state_dir, SYNC_DISABLED_FILE) >=
+	    n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+bool sync_is_disabled(const char *state_dir)
+{
+	char path[PATH_MAX];
+
+	return !disabled_path(state_dir, path, sizeof(path)) &&
+	       !access(path, F_OK);
+}
+
+int sync_disable(const char *state_dir, FILE *out)
+{
+	static const char text[] = "disabled by 'nftblock disable'\n";
+	char path[PATH_MAX];
+	int lock, ret;
+
+	lock = lock_state(state_dir);
+	ret = nft_disable();
+	if (ret && ret != -ENOENT) {
+		if (lock >= 0)
+			close(lock);
+		return sync_kernel_error(ret, "disable");
+	}
+	fprintf(out, "disable: table inet %s %s\n", NFT_TABLE,
+		ret == -ENOENT ? "was not there" : "removed");
+	ret = state_remove(state_dir);
+	if (ret)
+		log_warn("%s: %s", state_dir, strerror(-ret));
+	/* a pending --confirm must not bring it back */
+	if (!confirm_path(state_dir, "", path, sizeof(path)))
+		unlink(path);
+	ret = util_write_file_atomic(state_dir, SYNC_DISABLED_FILE, text,
+				     sizeof(text) - 1, 0600);
+	if (ret)
+		log_warn("%s: cannot record that nftblock is disabled (%s): "
+			 "the next sync or boot applies again", state_dir,
+			 strerror(-ret));
+	if (lock >= 0)
+		close(lock);
+	return EX_OK;
+}
+
+int sync_enable(const char *state_dir, const struct sync_opts *o, FILE *out)
+{
+	char path[PATH_MAX];
+
+	if (!disabled_path(state_dir, path, sizeof(path)) && unlink(path) &&
+	    errno != ENOENT) {
+		log_err("%s: %s", path, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	return sync_apply_stored(state_dir, 0, o, out);
+}
+
+int sync_confirm(const char *state_dir, FILE *out)
+{
+	char path[PATH_MAX];
+
+	if (confirm_path(state_dir, "", path, sizeof(path)))
+		return EX_USAGE;
+	if (unlink(path)) {
+		log_err("nothing waits for confirmation in %s (rolled back "
+			"already, or never asked)", state_dir);
+		return EX_UNAVAILABLE;
+	}
+	fprintf(out, "confirm: kept\n");
+	return EX_OK;
+}
+
+int sync_apply_stored(const char *state_dir, uint32_t id,
+		      const struct sync_opts *o, FILE *out)
+{
+	uint32_t ids[MAX_GENERATIONS], cur = 0, use = id;
+	struct nft_gen g;
+	int n, ret;
+
+	if (!id && sync_is_disabled(state_dir)) {
+		fprintf(out, "apply: disabled: nothing applied (nftblock "
+			"enable turns it on)\n");
+		return EX_OK;
+	}
+	n = genstore_list(state_dir, ids);
+	genstore_current(state_dir, &cur);
+	if (!use)
+		use = cur;
+	for (;;) {
+		ret = use ? genstore_load(state_dir, use, &g) : -ENOENT;
+		if (ret != -EBADMSG || id)
+			break;
+		/* a damaged current generation: fall back to an older one */
+		log_err("%s: generation %u is corrupt; trying the one before",
+			state_dir, use);
+		while (n > 0 && ids[n - 1] >= use)
+			n--;
+		use = n > 0 ? ids[n - 1] : 0;
+	}
+	if (ret == -ENOENT) {
+		log_err("%s: no stored generation%s; run sync first", state_dir,
+			id ? " with that number" : "");
+		return EX_NOINPUT;
+	}
+	if (ret) {
+		log_err("%s: generation %u: %s", state_dir, use,
+			ret == -EBADMSG ? "corrupt" : strerror(-ret));
+		return EX_DATAERR;
+	}
+	fprintf(out, "generation: %u\n", use);
+	ret = sync_apply(state_dir, &g, o, cur, out);
+	nft_gen_free(&g);
+	if (!ret && use != cur && genstore_set_current(state_dir, use))
+		log_warn("%s: cannot record the current generation", state_dir);
+	return ret;
+}
+
+/* ---- the unprivileged half ---- */
+
+struct child_arg {
+	const struct conf *c;
+	const struct sync_opts *o;
+	struct ccset block, permit, all;
+	bool fetch_only;	/* no ranges: the fetch command */
+};
+
+/* In the child: download (unless offline), then compile from the cache
+ * and write the ranges.  Its exit code says how the feeds went. */
+static int child_main(void *p, int fd)
+{
+	struct child_arg *a = p;
+	struct rangeset sets[PS_NSETS][2];
+	struct update_result ur = { 0 };
+	unsigned missing = 0, m2 = 0;
+	int ret = 0, code = EX_OK;
+
+	if (!a->o->offline) {
+		if (fetch_init()) {
+			log_err("cannot initialise libcurl");
+			return EX_SOFTWARE;
+		}
+		ret = update_run(a->c, &a->all, a->o->force, stdout, &ur);
+		fetch_cleanup();
+		if (ret == -EAGAIN) {
+			log_err("%s: another nftblock run holds the cache lock",
+				a->c->cache_dir);
+			return EX_TEMPFAIL;
+		}
+		if (ret) {
+			log_err("%s: %s", a->c->cache_dir, strerror(-ret));
+			return EX_CANTCREAT;
+		}
+		code = ur.refused ? EX_TEMPFAIL : EX_OK;
+		if (ur.missing)
+			code = EX_UNAVAILABLE;
+	}
+	if (a->fetch_only) {
+		fflush(stdout);
+		return code;
+	}
+	for (unsigned s = 0; s < PS_NSETS; s++) {
+		rangeset_init(&sets[s][0], 4);
+		rangeset_init(&sets[s][1], 6);
+	}
+	ret = update_load(a->c, &a->block, sets[PS_BLOCK], &missing);
+	if (!ret)
+		ret = update_load(a->c, &a->permit, sets[PS_PERMIT], &m2);
+	if (!ret)
+		ret = privsep_write(fd, sets);
+	for (unsigned s = 0; s < PS_NSETS; s++) {
+		rangeset_free(&sets[s][0]);
+		rangeset_free(&sets[s][1]);
+	}
+	if (ret)
+		return ret == -EBADMSG ? EX_DATAERR : EX_IOERR;
+	return missing + m2 ? EX_UNAVAILABLE : code;
+}
+
+/* ---- plan ---- */
+
+static char *u128_str(u128 v, char buf[40])
+{
+	char t[40];
+	size_t n = 0;
+
+	do {
+		t[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = t[n - 1 - i];
+	buf[n] = '\0';
+	return buf;
+}
+
+struct cc_delta {
+	uint32_t tag;
+	size_t pfx[2];		/* prefixes removed, added */
+	u128 addrs[2];
+};
+
+static struct cc_delta *delta_of(struct cc_delta *d, size_t *n, uint32_t tag)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (d[i].tag == tag)
+			return &d[i];
+	memset(&d[*n], 0, sizeof(d[*n]));
+	d[*n].tag = tag;
+	return &d[(*n)++];
+}
+
+static void count_delta(const struct rangeset *s, int dir,
+			struct cc_delta *d, size_t *n)
+{
+	struct cidr c[MAX_CIDRS_PER_RANGE];
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct cc_delta *e = delta_of(d, n, s->v[i].tag);
+
+		e->pfx[dir] += cidr_from_range(s->family, s->v[i].lo,
+					       s->v[i].hi, c,
+					       MAX_CIDRS_PER_RANGE);
+		e->addrs[dir] += s->v[i].hi - s->v[i].lo + 1;
+	}
+}
+
+static int delta_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct cc_delta *)a)->tag;
+	uint32_t y = ((const struct cc_delta *)b)->tag;
+
+	return (x > y) - (x < y);
+}
+
+/* Print, per country and family, what applying g over old would change. */
+static void print_plan(FILE *out, const struct nft_gen *old,
+		       const struct nft_gen *g)
+{
+	struct cc_delta *d = calloc(MAX_COUNTRIES + 1, sizeof(*d));
+	char cc[3], a[40], b[40];
+	size_t changes = 0;
+
+	for (int f = 0; f < 2 && d; f++) {
+		struct rangeset rem, add;
+		size_t n = 0;
+
+		rangeset_init(&rem, f ? 6 : 4);
+		rangeset_init(&add, f ? 6 : 4);
+		rangeset_diff(&old->map[f], &g->map[f], &rem, &add);
+		count_delta(&rem, 0, d, &n);
+		count_delta(&add, 1, d, &n);
+		qsort(d, n, sizeof(*d), delta_cmp);
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "plan: %s IPv%d: +%zu prefixes (+%s "
+				"addresses) -%zu prefixes (-%s addresses)\n",
+				cc_format(d[i].tag, cc), f ? 6 : 4,
+				d[i].pfx[1], u128_str(d[i].addrs[1], a),
+				d[i].pfx[0], u128_str(d[i].addrs[0], b));
+		changes += rem.n + add.n;
+		rangeset_free(&rem);
+		rangeset_free(&add);
+	}
+	free(d);
+	if (old->dirs != g->dirs)
+		fprintf(out, "plan: directions: %s -> %s\n",
+			conf_direction_name((enum conf_direction)old->dirs),
+			conf_direction_name((enum conf_direction)g->dirs));
+	if (nft_gen_fingerprint(old) == nft_gen_fingerprint(g))
+		fprintf(out, "plan: no change\n");
+	else
+		fprintf(out, "plan: %zu range operation(s) in the maps\n",
+			changes);
+}
+
+static int plan(const char *state_dir, const struct nft_gen *g, FILE *out)
+{
+	struct state st;
+	int ret = state_load(state_dir, &st);
+
+	if (ret && ret != -ENOENT)
+		log_warn("%s: state file unreadable (%s): comparing with an "
+			 "empty table", state_dir, strerror(-ret));
+	if (ret == -ENOENT)
+		fprintf(out, "plan: nothing applied yet\n");
+	print_plan(out, &st.gen, g);
+	state_free(&st);
+	return EX_OK;
+}
+
+/* ---- sync ---- */
+
+static void child_setup(struct child_arg *a, const struct conf *c,
+			const struct sync_opts *o)
+{
+	a->c = c;
+	a->o = o;
+	ccset_init(&a->block, false);
+	ccset_init(&a->permit, false);
+	ccset_init(&a->all, false);
+	conf_countries_expand(&c->block, &a->block);
+	conf_countries_expand(&c->allow, &a->permit);
+	conf_countries_expand(&c->block, &a->all);
+	conf_countries_expand(&c->allow, &a->all);
+}
+
+int sync_fetch(const struct conf *c, bool force, FILE *out)
+{
+	struct sync_opts o = { .force = force };
+	struct child_arg *a = calloc(1, sizeof(*a));
+	pid_t pid;
+	int fd, code;
+
+	if (!a)
+		return EX_OSERR;
+	child_setup(a, c, &o);
+	a->fetch_only = true;
+	fflush(out);
+	fd = privsep_spawn(c->cache_dir, child_main, a, &pid);
+	if (fd < 0) {
+		free(a);
+		log_err("cannot start the unprivileged child: %s",
+			strerror(-fd));
+		return EX_OSERR;
+	}
+	close(fd);
+	code = privsep_wait(pid);
+	free(a);
+	return code;
+}
+
+/* Store g unless it is the current generation already; *id is the one
+ * to run, *cur the one before. */
+static int store(const char *state_dir, const struct nft_gen *g,
+		 uint32_t *id, uint32_t *cur)
+{
+	struct nft_gen old;
+	int ret;
+
+	*cur = 0;
+	if (!genstore_current(state_dir, cur) &&
+	    !genstore_load(state_dir, *cur, &old)) {
+		bool same = nft_gen_fingerprint(&old) ==
+			    nft_gen_fingerprint(g);
+
+		nft_gen_free(&old);
+		if (same) {
+			*id = *cur;
+			return 0;
+		}
+	}
+	ret = genstore_save(state_dir, g, id);
+	if (ret)
+		log_err("%s: cannot store the generation: %s", state_dir,
+			strerror(-ret));
+	return ret;
+}
+
+int sync_commit(const char *state_dir, struct nft_gen *g,
+		const struct sync_opts *o, FILE *out)
+{
+	uint32_t id = 0, cur = 0;
+	int ret;
+
+	genstore_current(state_dir, &cur);
+	ret = sync_apply(state_dir, g, o, cur, out);
+	if (ret)
+		return ret;
+	if (store(state_dir, g, &id, &cur))
+		return EX_CANTCREAT;
+	fprintf(out, "generation: %u\n", id);
+	return EX_OK;
+}
+
+/* Run the child and take its validated ranges into g.  Returns the
+ * child's code (or EX_SOFTWARE for bad data). */
+static int gather(const struct conf *c, struct child_arg *a,
+		  struct nft_gen *g)
+{
+	struct rangeset sets[PS_NSETS][2];
+	pid_t pid;
+	int fd, code, ret;
+
+	for (unsigned s = 0; s < PS_NSETS; s++) {
+		rangeset_init(&sets[s][0], 4);
+		rangeset_init(&sets[s][1], 6);
+	}
+	fd = privsep_spawn(c->cache_dir, child_main, a, &pid);
+	if (fd < 0) {
+		log_err("cannot start the unprivileged child: %s",
+			strerror(-fd));
+		return EX_OSERR;
+	}
+	ret = privsep_read(fd, sets);
+	close(fd);
+	code = privsep_wait(pid);
+	if (ret && (code == EX_OK || code == EX_TEMPFAIL ||
+		    code == EX_UNAVAILABLE)) {
+		log_err("the unprivileged child sent invalid ranges");
+		code = EX_SOFTWARE;
+	}
+	for (int f = 0; f < 2; f++) {
+		rangeset_move(&g->map[f], &sets[PS_BLOCK][f]);
+		rangeset_free(&sets[PS_BLOCK][f]);
+		rangeset_free(&sets[PS_PERMIT][f]);
+	}
+	return code;
+}
+
+static void policy(const struct conf *c, struct nft_gen *g)
+{
+	g->dirs = c->block.direction ? (unsigned)c->block.direction :
+				       NFT_DIR_IN | NFT_DIR_OUT;
+	for (int f = 0; f < 2; f++)
+		rangeset_copy(&g->allow[f], &c->except[f]);
+}
+
+int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out)
+{
+	struct child_arg *a = calloc(1, sizeof(*a));
+	struct nft_gen g;
+	int code, ret;
+
+	if (!a)
+		return EX_OSERR;
+	child_setup(a, c, o);
+	nft_gen_init(&g);
+	code = gather(c, a, &g);
+	free(a);
+	if (code != EX_OK && code != EX_TEMPFAIL && code != EX_UNAVAILABLE) {
+		log_err("sync: nothing applied; the kernel and the stored "
+			"generations are as they were");
+		nft_gen_free(&g);
+		return code;
+	}
+	policy(c, &g);
+	if (c->block.any && !g.map[0].n && !g.map[1].n) {
+		log_err("sync: refused: no addresses for any blocked country; "
+			"the kernel keeps what it has");
+		nft_gen_free(&g);
+		return EX_UNAVAILABLE;
+	}
+	if (o->plan) {
+		ret = plan(c->state_dir, &g, out);
+		nft_gen_free(&g);
+		return ret ? ret : code;
+	}
+	if (sync_is_disabled(c->state_dir)) {
+		fprintf(out, "sync: disabled: the cache is up to date, the "
+			"kernel is left alone (nftblock enable turns it on)\n");
+		nft_gen_free(&g);
+		return code;
+	}
+	ret = sync_commit(c->state_dir, &g, o, out);
+	nft_gen_free(&g);
+	return ret ? ret : code;
+}
