@@ -15,7 +15,9 @@ for c in ip python3 openssl ping; do
 done
 T=$(mktemp -d /tmp/nftblock-demo.XXXXXX)
 H=nbdemo-host-$$ P=nbdemo-peer-$$
+SRV=
 cleanup() {
+	[ -n "$SRV" ] && { kill "$SRV"; wait "$SRV"; } 2>/dev/null
 	ip netns pids "$H" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$H" 2>/dev/null
 	ip netns del "$P" 2>/dev/null
@@ -23,7 +25,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+run() {
+	printf '$ '
+	echo "$*" | sed -e 's|^inh ||' -e "s|$NB|nftblock|" -e "s|$T|DEMODIR|g"
+	"$@"
+}
 inh() { ip netns exec "$H" "$@"; }
 
 say "two namespaces: host (9.9.9.1) and peer (9.9.9.2, plus 1.0.1.2 in 'CN')"
@@ -49,6 +55,7 @@ openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
 	-CAcreateserial -days 1 -extfile "$T/ext" -out "$T/srv.pem" >/dev/null 2>&1
 inh python3 "$ROOT/tests/integration/fetch_server.py" "$T/doc" "$T/srv.pem" \
 	"$T/srv.key" "$T/port" &
+SRV=$!
 while [ ! -s "$T/port" ]; do sleep 0.1; done
 cat >"$T/nftblock.conf" <<CONF
 [nftblock]
@@ -75,8 +82,15 @@ say "sync: fetch, check, compile, apply in one transaction"
 run inh "$NB" sync --config "$T/nftblock.conf" --feeds-dir "$T/none"
 
 say "after: 1.0.1.2 (CN) is refused, 9.9.9.2 still answers"
-run inh ping -c 2 -W 1 1.0.1.2 | tail -n 2
-run inh ping -c 1 -W 1 9.9.9.2 | tail -n 2
+printf '$ ping -c 2 -W 1 1.0.1.2\n'
+if inh ping -c 2 -W 1 1.0.1.2 >"$T/ping" 2>&1; then
+	echo "demo: FAILED: the blocked address answered"; exit 1
+fi
+tail -n 2 "$T/ping"
+printf '$ ping -c 1 -W 1 9.9.9.2\n'
+inh ping -c 1 -W 1 9.9.9.2 >"$T/ping" 2>&1 ||
+	{ echo "demo: FAILED: the allowed address did not answer"; exit 1; }
+tail -n 2 "$T/ping"
 
 say "why"
 run inh "$NB" why --config "$T/nftblock.conf" 1.0.1.2 2>/dev/null ||
@@ -95,3 +109,4 @@ run inh "$NB" plan --config "$T/nftblock.conf" --feeds-dir "$T/none" --fetch
 run inh "$NB" sync --config "$T/nftblock.conf" --feeds-dir "$T/none"
 
 say "done: cleaning up the namespaces"
+echo "demo: ok"

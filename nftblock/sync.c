@@ -18,6 +18,8 @@
 #include "conf.h"
 #include "fetch.h"
 #include "genstore.h"
+#include "lastrun.h"
+#include "metrics.h"
 #include "log.h"
 #include "privsep.h"
 #include "state.h"
@@ -779,7 +781,8 @@ static void policy(const struct conf *c, struct nft_gen *g)
 		rangeset_copy(&g->allow[f], &c->except[f]);
 }
 
-int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out)
+static int pipeline(const struct conf *c, const struct sync_opts *o,
+		    FILE *out)
 {
 	struct child_arg *a = calloc(1, sizeof(*a));
 	struct nft_gen g;
@@ -818,4 +821,58 @@ int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out)
 	ret = sync_commit(c->state_dir, &g, o, out);
 	nft_gen_free(&g);
 	return ret ? ret : code;
+}
+
+static const char *code_text(int code)
+{
+	switch (code) {
+	case EX_OK:
+		return "ok";
+	case EX_TEMPFAIL:
+		return "a feed was refused; its last good data was kept";
+	case EX_UNAVAILABLE:
+		return "a country has no data, or the kernel is unavailable";
+	case EX_NOPERM:
+		return "refused: permission, or it would block the SSH client";
+	case EX_CONFIG:
+		return "configuration error";
+	default:
+		return "failed; the kernel and the generations are unchanged";
+	}
+}
+
+/* The last-run record status reads, then the Prometheus file. */
+static void record(const struct conf *c, int code)
+{
+	struct lastrun lr = { 0 }, prev;
+	uint32_t id = 0;
+	int ret;
+
+	lr.time = (int64_t)time(NULL);
+	/* a refused feed with the rest applied still protects the host */
+	lr.ok = code == EX_OK || code == EX_TEMPFAIL;
+	lr.exit = (unsigned)code & 0xff;
+	snprintf(lr.message, sizeof(lr.message), "%s", code_text(code));
+	if (!genstore_current(c->state_dir, &id))
+		lr.generation = id;
+	if (lr.ok)
+		lr.success = lr.time;
+	else if (!lastrun_read(c->state_dir, &prev))
+		lr.success = prev.success;
+	ret = lastrun_write(c->state_dir, &lr);
+	if (ret)
+		log_warn("%s: cannot record the last run: %s", c->state_dir,
+			 strerror(-ret));
+	ret = metrics_write(c, lr.time);
+	if (ret)
+		log_warn("cannot write the Prometheus file: %s", strerror(-ret));
+}
+
+int sync_run(const struct conf *c, const struct sync_opts *o, FILE *out)
+{
+	int code = pipeline(c, o, out);
+
+	if (!o->plan)
+		record(c, code);
+	return code;
 }

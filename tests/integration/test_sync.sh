@@ -25,7 +25,7 @@ STATE=$T/state
 printf '1.0.1.0/24\n1.0.2.0/23\n2001:250::/35\n' >"$DOC/cn.txt"
 printf '5.8.0.0/16\n' >"$DOC/ru.txt"
 write_conf t "CN RU" "[feed:t]" "url = $URL/{cc}.txt" "format = cidr"
-printf '[nftblock]\nstate-dir = %s\n' "$STATE" >>"$T/nb.conf"
+printf '[nftblock]\nstate-dir = %s\nprometheus-file = %s/nb.prom\n' "$STATE" "$T" >>"$T/nb.conf"
 
 nb() { "$NB" "$@" --config "$T/nb.conf" >"$T/out" 2>&1; RC=$?; sed 's/^/    /' "$T/out"; }
 dump_is() {
@@ -44,6 +44,12 @@ expect_out "generation: 1"
 expect_out "apply: mode=full"
 dump_is "$GEN1" "first sync"
 [ -f "$STATE/generations/00000001.gen" ] || fail "generation 1 not stored"
+grep -q '^result=ok$' "$STATE/last-run" || fail "last-run does not say ok"
+grep -q '^generation=1$' "$STATE/last-run" || fail "last-run lacks the generation"
+grep -q '^nftblock_ranges{family="4"} 2$' "$T/nb.prom" ||
+	{ cat "$T/nb.prom"; fail "Prometheus file lacks the IPv4 range count"; }
+grep -q '^nftblock_last_success_timestamp_seconds ' "$T/nb.prom" ||
+	fail "Prometheus file lacks the last success"
 
 echo "== sync again: nothing changes"
 nb sync --feeds-dir "$T/nofeeds"
@@ -75,6 +81,7 @@ nb sync --feeds-dir "$T/nofeeds"
 [ "$RC" -eq 75 ] || fail "exit status $RC, expected 75 (EX_TEMPFAIL)"
 expect_out "keeping the last good data"
 expect_out "generation: 2"
+grep -q '^exit=75$' "$STATE/last-run" || fail "last-run does not record exit 75"
 dump_is "$GEN2" "server down"
 
 echo "== apply without files restores the stored generation (no network)"
