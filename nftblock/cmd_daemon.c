@@ -7,12 +7,13 @@
  *    nftblock (or events were lost), the table is probed and, when it does
  *    not hold what the state file records, restored from the state file;
  *  - every --interval seconds (plus up to DAEMON_JITTER_PCT % jitter) a
- *    sync runs;
+ *    sync runs (sync_run(), in this process; its fetch child unprivileged);
  *  - SIGHUP re-reads the configuration (a bad one keeps the old) and syncs;
  *    SIGTERM and SIGINT end it with status 0.
  * The signals are blocked and read from the signalfd: no handler runs.
  * Commits by this process and by "nftblock" commands (apply, disable) are
  * not treated as damage: the kernel names the committer in its NEWGEN event.
+ * After "nftblock disable" (sync_is_disabled()) nothing is restored.
  */
 #include <errno.h>
 #include <getopt.h>

@@ -225,6 +225,22 @@ wait_back "a delete after a reload"
 check_exact "$NS" exp1 "synced and restored from the new state directory"
 ok "new state-dir picked up, SIGHUP synced from the configured feeds"
 
+echo "== events lost (receive buffer overrun while the daemon is stopped)"
+python3 -c '
+print("table ip big {\n\tset s {\n\t\ttype ipv4_addr\n\t}\n}")
+print("add element ip big s {")
+print(",\n".join("10.%d.%d.%d" % (i >> 16, i >> 8 & 255, i & 255) for i in range(400000)))
+print("}")' >big.nft
+kill -STOP "$DPID"
+nsx "$NS" nft delete table inet nftblock
+nsx "$NS" nft -f big.nft || fail "big foreign set"
+mark
+kill -CONT "$DPID"
+wait_back "an overrun (400000 foreign element events, our table deleted)"
+grep -q "events were lost" log || echo "note: no overrun happened (large socket buffer)"
+check_exact "$NS" exp1 "after an overrun"
+nsx "$NS" nft delete table ip big
+
 echo "== a restart: the ruleset changed meanwhile, the table is verified"
 kill -TERM "$DPID"
 wait "$DPID"
