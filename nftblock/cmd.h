@@ -39,6 +39,9 @@ int cmd_disable(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_why(int argc, char **argv);
+/* The resident mode: runs until SIGTERM/SIGINT (EX_OK), or returns
+ * EX_CONFIG / EX_NOPERM / EX_UNAVAILABLE / EX_OSERR. */
+int cmd_daemon(int argc, char **argv);
 
 int cmd_stats(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -77,6 +77,13 @@ typedef unsigned __int128 u128;
 #define MAX_COUNTER_NAME	64u		/* ours are "cc_XX", "deny"; longer ones are not nftblock's */
 #define MAX_METRICS_BYTES	(1u << 20)	/* ~700 countries x 4 lines of < 120 bytes */
 
+/* Resident mode (cmd_daemon.c). */
+#define DAEMON_INTERVAL		86400u		/* seconds between syncs: the feeds change daily */
+#define MAX_DAEMON_INTERVAL	(30u * 86400u)	/* a month-old block list is stale */
+#define DAEMON_JITTER_PCT	10u		/* spread the hosts' syncs over the servers */
+#define DAEMON_RETRY_MS		5000u		/* a failed probe or restore is tried again */
+#define MAX_RESTORES_PER_MIN	30u		/* more: another tool keeps fighting us; back off */
+
 /* A country code packed into a tag: 'C' << 8 | 'N'.  0 means "no country". */
 #define CC_TAG(a, b)		((uint32_t)(unsigned char)(a) << 8 | (unsigned char)(b))
 

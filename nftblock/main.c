@@ -67,6 +67,9 @@ static const struct cmd {
 	  "print the kernel's packet and byte counters per country" },
 	{ "status", cmd_status, "[--config FILE] [--json]",
 	  "show configuration, feeds, kernel state and the last run" },
+	{ "daemon", cmd_daemon,
+	  "[--config FILE] [--feeds-dir DIR] [--interval SECONDS]",
+	  "resident mode: restore the table at once, sync on a schedule" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "show this help" },
 };

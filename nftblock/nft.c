@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
@@ -2250,5 +2251,163 @@ int nft_info(struct nft_info *out)
 			out->dirs |= 1u << d;
 	out->genid = v.genid;
 	out->fp = v.fp_ok ? v.fp : 0;
+	return 0;
+}
+
+/* ---- watching events ------------------------------------------------------- */
+
+#define WATCH_RCVBUF		(8u << 20)	/* a full replace notifies every element */
+#define MAX_WATCH_RECVS		1024u	/* recv()s per drain; the rest next poll */
+
+/* A change to our table seen in the current transaction, not yet
+ * attributed: the NEWGEN message that closes every commit says who made
+ * it.  One watcher per process. */
+static bool watch_pending;
+
+int nft_watch_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int grp = NFNLGRP_NFTABLES, sz = WATCH_RCVBUF, fd, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_NETFILTER);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	/* FORCE needs CAP_NET_ADMIN in the initial namespace */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	watch_pending = false;
+	return fd;
+}
+
+int nft_watch_pause(int fd, bool pause)
+{
+	int grp = NFNLGRP_NFTABLES;
+
+	if (setsockopt(fd, SOL_NETLINK, pause ? NETLINK_DROP_MEMBERSHIP :
+		       NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
+		return -errno;
+	watch_pending = false;	/* a half-seen commit's NEWGEN may be lost */
+	return 0;
+}
+
+/* NEWGEN closes a commit: was it ours or another nftblock's? */
+static bool gen_is_nftblock(const struct nlmsghdr *nlh)
+{
+	uint32_t pid = 0;
+	const char *name = "";
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_GEN_PROC_PID &&
+		    mnl_attr_get_payload_len(a) == 4)
+			pid = ntohl(mnl_attr_get_u32(a));
+		else if (mnl_attr_get_type(a) == NFTA_GEN_PROC_NAME &&
+			 mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			name = mnl_attr_get_str(a);
+	}
+	return pid == (uint32_t)getpid() || !strcmp(name, "nftblock");
+}
+
+/* Does an object message name table inet nftblock? */
+static bool msg_is_ours(const struct nlmsghdr *nlh)
+{
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *a;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) ||
+	    g->nfgen_family != NFPROTO_INET)
+		return false;
+	/* NFTA_{TABLE_NAME,CHAIN,RULE,SET,SET_ELEM_LIST,OBJ,FLOWTABLE}_TABLE
+	 * are all attribute 1 */
+	mnl_attr_for_each(a, nlh, sizeof(*g))
+		if (mnl_attr_get_type(a) == NFTA_TABLE_NAME)
+			return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
+			       !strcmp(mnl_attr_get_str(a), NFT_TABLE);
+	return false;
+}
+
+static int watch_cb(const struct nlmsghdr *nlh, void *data)
+{
+	bool *changed = data;
+	uint16_t t = nlh->nlmsg_type;
+
+	if (NFNL_SUBSYS_ID(t) != NFNL_SUBSYS_NFTABLES)
+		return MNL_CB_OK;
+	switch (NFNL_MSG_TYPE(t)) {
+	case NFT_MSG_NEWGEN:
+		if (watch_pending && !gen_is_nftblock(nlh))
+			*changed = true;
+		watch_pending = false;
+		break;
+	case NFT_MSG_TRACE:
+		break;
+	default:
+		if (msg_is_ours(nlh))
+			watch_pending = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Run watch_cb over the messages of one datagram.  Returns false when a
+ * message is malformed (the rest is skipped).  Not mnl_cb_run(): libmnl's
+ * mnl_nlmsg_ok() takes an nlmsg_len above INT_MAX for a negative one.
+ */
+static bool watch_dgram(const char *buf, size_t n, bool *changed)
+{
+	const struct nlmsghdr *nlh;
+	size_t off = 0, len;
+
+	while (off < n) {
+		nlh = (const struct nlmsghdr *)(buf + off);
+		len = n - off;
+		if (len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN ||
+		    nlh->nlmsg_len > len)
+			return false;
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nfgenmsg))
+			watch_cb(nlh, changed);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return true;
+}
+
+int nft_watch_read(int fd, bool *ours_changed)
+{
+	static char buf[RECV_BYTES] __attribute__((aligned(NLMSG_ALIGNTO)));
+	bool changed = false;
+	ssize_t n;
+
+	for (unsigned i = 0; i < MAX_WATCH_RECVS; i++) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			/* events were dropped: anything may have happened,
+			 * the NEWGEN of a half-seen commit too */
+			if (!changed)
+				log_info("nftables events were lost (receive "
+					 "buffer overrun); checking the table");
+			changed = true;
+			watch_pending = false;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0)
+			return -errno;
+		/* unparsable: we cannot tell what it was, re-check */
+		if (!watch_dgram(buf, (size_t)n, &changed))
+			changed = true;
+	}
+	*ours_changed = changed;
 	return 0;
 }

@@ -196,4 +196,30 @@ struct nft_info {
  * missing table is out->table == false), or -errno. */
 int nft_info(struct nft_info *out);
 
+/*
+ * Open a netlink socket subscribed to nf_tables events (NFNLGRP_NFTABLES),
+ * non-blocking and close-on-exec, for poll().  Returns the fd (close(2) it)
+ * or -errno.
+ */
+int nft_watch_open(void);
+
+/*
+ * Drain the events queued on fd (at most a bounded number of reads; poll
+ * again for the rest).  *ours_changed is set when a commit by a process
+ * other than this one and other than an "nftblock" command touched table
+ * inet nftblock (any object message naming it: delete table/chain/set/
+ * rule/element, flush ruleset, additions), or when events were lost to a
+ * receive buffer overrun (ENOBUFS): the table may have changed, re-probe.
+ * Returns 0 or -errno.
+ */
+int nft_watch_read(int fd, bool *ours_changed);
+
+/*
+ * Leave (pause) or rejoin the event group around one's own big commits:
+ * with a listener the kernel builds an event per map element, which makes
+ * a world-sized full replace about four times slower.  Events of the
+ * paused time are lost: re-probe after resuming.  0 or -errno.
+ */
+int nft_watch_pause(int fd, bool pause);
+
 #endif

@@ -123,8 +123,14 @@ int privsep_spawn(const char *owner_dir, int (*fn)(void *arg, int fd),
 		return ret;
 	}
 	if (child == 0) {
+		sigset_t none;
+
 		close(p[0]);
 		signal(SIGPIPE, SIG_DFL);
+		/* the daemon blocks SIGTERM/SIGHUP for its signalfd: a stop
+		 * during a download must end the child at once */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		ret = drop_privileges(owner_dir);
 		if (ret) {
 			log_err("cannot drop privileges: %s", strerror(-ret));
