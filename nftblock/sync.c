@@ -21,6 +21,7 @@
 #include "lastrun.h"
 #include "metrics.h"
 #include "log.h"
+#include "policy.h"
 #include "privsep.h"
 #include "state.h"
 #include "sync.h"
@@ -89,45 +90,58 @@ bool sync_ssh_client(int *family, u128 *addr)
 	return false;
 }
 
-/* The country whose rules would drop addr in the input direction, or 0. */
-static uint32_t blocked_by(const struct nft_gen *g, int family, u128 addr)
+/* Whether g's rules would drop the SSH client (inbound or its replies
+ * outbound); *why names the rule. */
+static bool blocked_by(const struct nft_gen *g, int family, u128 addr,
+		       char *why, size_t n)
 {
-	const struct range *r;
-	int f = family == 6;
+	static const unsigned dirs[] = { NFT_DIR_IN, NFT_DIR_OUT };
+	char cc[3];
 
-	if (rangeset_lookup(&g->allow[f], addr))
-		return 0;
-	if (!(g->dirs & (NFT_DIR_IN | NFT_DIR_OUT)))
-		return 0;
-	r = rangeset_lookup(&g->map[f], addr);
-	return r ? r->tag : 0;
+	for (size_t i = 0; i < 2; i++) {
+		uint32_t tag = 0;
+
+		switch (policy_verdict(g, family, addr, dirs[i], &tag)) {
+		case POLICY_COUNTRY:
+			snprintf(why, n, "country %s", cc_format(tag, cc));
+			return true;
+		case POLICY_DENY:
+			snprintf(why, n, "[block] addresses");
+			return true;
+		case POLICY_NOTALLOWED:
+			snprintf(why, n, "not in the [allow] countries");
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
 }
 
 /* Refuse a generation that would cut off the running SSH session; then
  * keep its client reachable with an exception (*added: one was added). */
 static int protect_ssh(struct nft_gen *g, bool force, bool *added)
 {
-	char a[CIDR_STRLEN], cc[3];
-	uint32_t tag;
+	char a[CIDR_STRLEN], why[64];
+	bool blocked;
 	int family;
 	u128 addr;
 
 	*added = false;
 	if (!sync_ssh_client(&family, &addr))
 		return 0;
-	tag = blocked_by(g, family, addr);
+	blocked = blocked_by(g, family, addr, why, sizeof(why));
 	cidr_format_addr(family, addr, a);
-	if (tag && !force) {
+	if (blocked && !force) {
 		log_err("refused: this change would block your SSH client %s "
-			"(country %s); add it to [exceptions] addresses, or "
-			"use --force (it then stays reachable through an "
-			"exception until the next run without it)", a,
-			cc_format(tag, cc));
+			"(%s); add it to [exceptions] addresses, or use "
+			"--force (it then stays reachable through an exception "
+			"until the next run without it)", a, why);
 		return EX_NOPERM;
 	}
-	if (tag)
-		log_warn("SSH client %s is in %s: kept reachable by an "
-			 "exception (--force)", a, cc_format(tag, cc));
+	if (blocked)
+		log_warn("SSH client %s (%s): kept reachable by an exception "
+			 "(--force)", a, why);
 	if (rangeset_lookup(&g->allow[family == 6], addr))
 		return 0;
 	rangeset_add(&g->allow[family == 6], addr, addr, 0);
@@ -599,9 +613,11 @@ static int delta_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Print, per country and family, what applying g over old would change. */
-static void print_plan(FILE *out, const struct nft_gen *old,
-		       const struct nft_gen *g)
+/* Print, per country and family, what turning old[] into now[] changes;
+ * returns the number of range operations. */
+static size_t plan_sets(FILE *out, const char *label,
+			const struct rangeset old[2],
+			const struct rangeset now[2])
 {
 	struct cc_delta *d = calloc(MAX_COUNTRIES + 1, sizeof(*d));
 	char cc[3], a[40], b[40];
@@ -613,14 +629,14 @@ static void print_plan(FILE *out, const struct nft_gen *old,
 
 		rangeset_init(&rem, f ? 6 : 4);
 		rangeset_init(&add, f ? 6 : 4);
-		rangeset_diff(&old->map[f], &g->map[f], &rem, &add);
+		rangeset_diff(&old[f], &now[f], &rem, &add);
 		count_delta(&rem, 0, d, &n);
 		count_delta(&add, 1, d, &n);
 		qsort(d, n, sizeof(*d), delta_cmp);
 		for (size_t i = 0; i < n; i++)
-			fprintf(out, "plan: %s IPv%d: +%zu prefixes (+%s "
+			fprintf(out, "plan: %s%s IPv%d: +%zu prefixes (+%s "
 				"addresses) -%zu prefixes (-%s addresses)\n",
-				cc_format(d[i].tag, cc), f ? 6 : 4,
+				label, cc_format(d[i].tag, cc), f ? 6 : 4,
 				d[i].pfx[1], u128_str(d[i].addrs[1], a),
 				d[i].pfx[0], u128_str(d[i].addrs[0], b));
 		changes += rem.n + add.n;
@@ -628,10 +644,48 @@ static void print_plan(FILE *out, const struct nft_gen *old,
 		rangeset_free(&add);
 	}
 	free(d);
+	return changes;
+}
+
+/* Address lists without countries: how many ranges go and come. */
+static void plan_plain(FILE *out, const char *label,
+		       const struct rangeset old[2],
+		       const struct rangeset now[2])
+{
+	size_t del = 0, add = 0;
+
+	for (int f = 0; f < 2; f++) {
+		struct rangeset r, a;
+
+		rangeset_init(&r, f ? 6 : 4);
+		rangeset_init(&a, f ? 6 : 4);
+		rangeset_diff(&old[f], &now[f], &r, &a);
+		del += r.n;
+		add += a.n;
+		rangeset_free(&r);
+		rangeset_free(&a);
+	}
+	if (del || add)
+		fprintf(out, "plan: %s: +%zu -%zu ranges\n", label, add, del);
+}
+
+/* Print what applying g over old would change. */
+static void print_plan(FILE *out, const struct nft_gen *old,
+		       const struct nft_gen *g)
+{
+	size_t changes = plan_sets(out, "", old->map, g->map);
+
+	changes += plan_sets(out, "allow ", old->permit, g->permit);
+	plan_plain(out, "exceptions", old->allow, g->allow);
+	plan_plain(out, "[block] addresses", old->deny, g->deny);
 	if (old->dirs != g->dirs)
-		fprintf(out, "plan: directions: %s -> %s\n",
+		fprintf(out, "plan: block directions: %s -> %s\n",
 			conf_direction_name((enum conf_direction)old->dirs),
 			conf_direction_name((enum conf_direction)g->dirs));
+	if (old->permit_dirs != g->permit_dirs)
+		fprintf(out, "plan: allow directions: %s -> %s\n",
+			conf_direction_name((enum conf_direction)old->permit_dirs),
+			conf_direction_name((enum conf_direction)g->permit_dirs));
 	if (nft_gen_fingerprint(old) == nft_gen_fingerprint(g))
 		fprintf(out, "plan: no change\n");
 	else
@@ -767,18 +821,11 @@ static int gather(const struct conf *c, struct child_arg *a,
 	}
 	for (int f = 0; f < 2; f++) {
 		rangeset_move(&g->map[f], &sets[PS_BLOCK][f]);
+		rangeset_move(&g->permit[f], &sets[PS_PERMIT][f]);
 		rangeset_free(&sets[PS_BLOCK][f]);
 		rangeset_free(&sets[PS_PERMIT][f]);
 	}
 	return code;
-}
-
-static void policy(const struct conf *c, struct nft_gen *g)
-{
-	g->dirs = c->block.direction ? (unsigned)c->block.direction :
-				       NFT_DIR_IN | NFT_DIR_OUT;
-	for (int f = 0; f < 2; f++)
-		rangeset_copy(&g->allow[f], &c->except[f]);
 }
 
 static int pipeline(const struct conf *c, const struct sync_opts *o,
@@ -800,10 +847,12 @@ static int pipeline(const struct conf *c, const struct sync_opts *o,
 		nft_gen_free(&g);
 		return code;
 	}
-	policy(c, &g);
-	if (c->block.any && !g.map[0].n && !g.map[1].n) {
-		log_err("sync: refused: no addresses for any blocked country; "
-			"the kernel keeps what it has");
+	policy_from_conf(c, &g);
+	if ((c->block.any && !g.map[0].n && !g.map[1].n) ||
+	    (c->allow.any && !g.permit[0].n && !g.permit[1].n)) {
+		log_err("sync: refused: no addresses for any %s country; "
+			"the kernel keeps what it has", c->block.any &&
+			!g.map[0].n && !g.map[1].n ? "blocked" : "allowed");
 		nft_gen_free(&g);
 		return EX_UNAVAILABLE;
 	}

@@ -196,5 +196,25 @@ expect_rc 0
 expect_out "apply: mode=full"
 "$NB" dump >/dev/null || fail "enable did not apply"
 
+echo "== allow-list mode and [block] addresses through sync"
+cp "$T/nb.conf" "$T/nb.conf.block"
+sed -i 's/^countries = CN RU$/countries =/' "$T/nb.conf"
+printf '[allow]\ncountries = CN\ndirection = in\n[block]\naddresses = 5.8.9.9\n' >>"$T/nb.conf"
+SSH_CONNECTION="9.9.9.9 50000 10.0.0.1 22" nb sync --feeds-dir "$T/nofeeds"
+[ "$RC" -eq 77 ] || fail "allow-list cutting off the SSH client: exit $RC, expected 77"
+expect_out "would block your SSH client 9.9.9.9 (not in the \[allow\] countries)"
+SSH_CONNECTION="5.8.9.9 50000 10.0.0.1 22" nb sync --feeds-dir "$T/nofeeds"
+[ "$RC" -eq 77 ] || fail "a [block] address as SSH client: exit $RC, expected 77"
+expect_out "(\[block\] addresses)"
+SSH_CONNECTION="1.0.1.9 50000 10.0.0.1 22" nb sync --feeds-dir "$T/nofeeds"
+expect_rc 0
+nft list table inet nftblock >"$T/ruleset"
+grep -q 'set permit4_' "$T/ruleset" || fail "no permit set in the kernel"
+grep -q 'set deny4' "$T/ruleset" || fail "no deny set in the kernel"
+grep -q '1.0.1.0-1.0.3.255' "$T/ruleset" || { cat "$T/ruleset"; fail "allowed CN ranges not in the kernel"; }
+nb plan --feeds-dir "$T/nofeeds"
+expect_out "plan: exceptions: +0 -1 ranges"	# the SSH client of the last run
+cp "$T/nb.conf.block" "$T/nb.conf"
+
 nb disable
 echo "all sync checks passed"
