@@ -91,16 +91,26 @@ static void encode(const struct state *st, struct wbuf *w)
 	w_u32(w, (uint32_t)crc32(0, w->p, (uInt)w->len));
 }
 
-int state_save(const char *dir, const struct state *st)
+void state_encode(const struct state *st, uint8_t **buf, size_t *len)
 {
 	struct wbuf w = { 0 };
+
+	encode(st, &w);
+	*buf = w.p;
+	*len = w.len;
+}
+
+int state_save(const char *dir, const struct state *st)
+{
+	uint8_t *buf;
+	size_t len;
 	int ret;
 
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
-	encode(st, &w);
-	ret = util_write_file_atomic(dir, STATE_FILE, w.p, w.len, 0600);
-	free(w.p);
+	state_encode(st, &buf, &len);
+	ret = util_write_file_atomic(dir, STATE_FILE, buf, len, 0600);
+	free(buf);
 	return ret;
 }
 
@@ -154,7 +164,8 @@ static int decode_header(struct rbuf *r, struct state *st, uint64_t n[4])
 	st->gen.dirs = r_u32(r);
 	st->fp = r_u64(r);
 	st->genid = r_u32(r);
-	r_u32(r);
+	if (r_u32(r) != 0)	/* reserved: written as 0 */
+		return -EBADMSG;
 	for (int i = 0; i < 4; i++) {
 		n[i] = r_u64(r);
 		if (n[i] > MAX_STATE_RANGES)
@@ -189,10 +200,24 @@ static int decode(struct rbuf *r, struct state *st)
 	return 0;
 }
 
+int state_decode(const void *buf, size_t len, struct state *st)
+{
+	struct rbuf r = { buf, len, 0 };
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	nft_gen_init(&st->gen);
+	ret = decode(&r, st);
+	if (ret) {
+		nft_gen_free(&st->gen);
+		nft_gen_init(&st->gen);
+	}
+	return ret;
+}
+
 int state_load(const char *dir, struct state *st)
 {
 	char path[PATH_MAX];
-	struct rbuf r;
 	char *buf;
 	size_t len;
 	int ret;
@@ -205,13 +230,8 @@ int state_load(const char *dir, struct state *st)
 	ret = util_read_file(path, MAX_STATE_BYTES, false, &buf, &len);
 	if (ret)
 		return ret == -EFBIG ? -EBADMSG : ret;
-	r = (struct rbuf){ (const uint8_t *)buf, len, 0 };
-	ret = decode(&r, st);
+	ret = state_decode(buf, len, st);
 	free(buf);
-	if (ret) {
-		nft_gen_free(&st->gen);
-		nft_gen_init(&st->gen);
-	}
 	return ret;
 }
 

@@ -30,6 +30,17 @@ struct state {
  */
 int state_load(const char *dir, struct state *st);
 
+/*
+ * Decode the bytes of a state file, buf[0..len), into st (initialized
+ * here; free with state_free()).  Pure: no I/O.  Returns 0 or -EBADMSG
+ * (the same checks as state_load); st holds an empty generation on error.
+ */
+int state_decode(const void *buf, size_t len, struct state *st);
+
+/* Encode st as a state file's bytes into *buf (malloc'd, the caller
+ * frees) and *len.  state_decode() of the result gives st back. */
+void state_encode(const struct state *st, uint8_t **buf, size_t *len);
+
 /* Write st atomically; creates dir (0700) when missing.  0 or -errno. */
 int state_save(const char *dir, const struct state *st);
 
