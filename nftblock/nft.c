@@ -141,6 +141,30 @@ static void nl_size_buffers(struct nl *nl, size_t want)
 		nl->sndbuf = (size_t)got;
 }
 
+/*
+ * True when buf[0..len) is a run of whole netlink messages.  libmnl 1.0.4's
+ * mnl_nlmsg_ok() compares nlmsg_len as an int, so a length of 2 GiB or more
+ * would walk mnl_cb_run() off the buffer; such a buffer is refused first.
+ */
+static bool msgs_ok(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)p;
+		size_t n = nlh->nlmsg_len;
+
+		if (n < sizeof(*nlh) || n > len)
+			return false;
+		n = NLMSG_ALIGN(n);
+		if (n >= len)
+			break;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
 /* Send one request and run cb over every reply until done (dump) or the
  * answer/ACK.  Returns 0 or -errno from the kernel. */
 static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
@@ -157,6 +181,8 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		n = mnl_socket_recvfrom(nl->sk, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
+		if (!msgs_ok(buf, (size_t)n))
+			return -EBADMSG;
 		ret = mnl_cb_run(buf, (size_t)n, seq, nl->portid, cb, data);
 		if (ret < 0)
 			return -errno;
@@ -690,6 +716,8 @@ static int drain(struct nl *nl, struct batch *b, struct txn_err *te)
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
 			       -errno;
+		if (!msgs_ok(buf, (size_t)n))
+			return -EBADMSG;
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				parse_error(b, nlh, te);
@@ -1646,7 +1674,8 @@ static int kel_cmp(const void *a, const void *b)
 /* Turn sorted start/end elements back into ranges. */
 static int kels_to_ranges(struct kels *ks, struct rangeset *out)
 {
-	qsort(ks->v, ks->n, sizeof(*ks->v), kel_cmp);
+	if (ks->n)	/* an empty set: v is NULL, which qsort may not get */
+		qsort(ks->v, ks->n, sizeof(*ks->v), kel_cmp);
 	for (size_t i = 0; i < ks->n; i++) {
 		const struct kel *s = &ks->v[i];
 
@@ -1893,6 +1922,8 @@ int nft_decode(const void *buf, size_t len, int family,
 
 	memset(&d, 0, sizeof(d));
 	d.ks.family = family;
+	if (!msgs_ok(buf, len))
+		return -EBADMSG;
 	/* seq and portid 0: accept any, as a dump's replies carry ours */
 	errno = 0;
 	ret = mnl_cb_run(buf, len, 0, 0, decode_cb, &d);
