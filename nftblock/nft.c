@@ -1720,26 +1720,54 @@ static int live_slot(const struct kview *v, unsigned *slot)
 	return 0;
 }
 
-int nft_dump(struct rangeset out[2], struct rangeset allow[2])
+/* One pass of nft_dump; *genid is the generation the view was read at. */
+static int dump_once(struct nl *nl, struct rangeset out[2],
+		     struct rangeset allow[2], uint32_t *genid)
 {
 	struct kview v;
-	struct nl nl;
 	unsigned slot = 0;
 	char name[16];
+	int ret = read_view(nl, &v);
+
+	*genid = v.genid;
+	if (!ret)
+		ret = live_slot(&v, &slot);
+	for (int f = 0; f < 2 && !ret; f++) {
+		out[f].n = 0;
+		slot_name(name, sizeof(name), "geo", f ? 6 : 4, slot);
+		ret = dump_set(nl, name, f ? 6 : 4, &out[f]);
+		if (!ret && allow) {
+			allow[f].n = 0;
+			ret = dump_set(nl, allow_names[f], f ? 6 : 4,
+				       &allow[f]);
+		}
+	}
+	return ret;
+}
+
+/*
+ * The sets are dumped one by one, so a commit between two dumps (another
+ * nftblock apply) could give a mix of generations, or ENOENT for a map
+ * the switch deleted: the dump counts only when the ruleset generation is
+ * the same after it as before, else it is read again.
+ */
+int nft_dump(struct rangeset out[2], struct rangeset allow[2])
+{
+	struct nl nl;
+	uint32_t before, after;
 	int ret = nl_open(&nl);
 
 	if (ret)
 		return ret;
 	nl_size_buffers(&nl, 0);
-	ret = read_view(&nl, &v);
-	if (!ret)
-		ret = live_slot(&v, &slot);
-	for (int f = 0; f < 2 && !ret; f++) {
-		slot_name(name, sizeof(name), "geo", f ? 6 : 4, slot);
-		ret = dump_set(&nl, name, f ? 6 : 4, &out[f]);
-		if (!ret && allow)
-			ret = dump_set(&nl, allow_names[f], f ? 6 : 4,
-				       &allow[f]);
+	for (unsigned try = 0;; try++) {
+		ret = dump_once(&nl, out, allow, &before);
+		if (get_genid(&nl, &after) || after == before)
+			break;
+		if (try == MAX_RESTARTS) {
+			ret = -EAGAIN;
+			break;
+		}
 	}
 	nl_close(&nl);
 	return ret;
