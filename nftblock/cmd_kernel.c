@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "compile.h"
@@ -154,8 +155,8 @@ static void print_result(const struct nft_result *r, const struct nft_gen *g)
 			 r->restarts);
 }
 
-static int do_apply(const struct kopts *ko, struct nft_gen *g,
-		    const struct nft_opts *no)
+static int do_apply_locked(const struct kopts *ko, struct nft_gen *g,
+			   const struct nft_opts *no)
 {
 	struct nft_result res;
 	struct nft_prev prev = { 0 };
@@ -188,6 +189,23 @@ static int do_apply(const struct kopts *ko, struct nft_gen *g,
 		return EX_CANTCREAT;
 	}
 	return EX_OK;
+}
+
+/* Apply under the state directory's lock: concurrent runs take turns. */
+static int do_apply(const struct kopts *ko, struct nft_gen *g,
+		    const struct nft_opts *no)
+{
+	int lock, ret;
+
+	lock = state_lock(ko->state_dir);
+	if (lock < 0) {
+		log_err("%s: cannot lock the state directory: %s; nothing was "
+			"changed", ko->state_dir, strerror(-lock));
+		return EX_CANTCREAT;
+	}
+	ret = do_apply_locked(ko, g, no);
+	close(lock);
+	return ret;
 }
 
 int cmd_apply(int argc, char **argv)

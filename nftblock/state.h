@@ -16,6 +16,7 @@
 #include "nft.h"
 
 #define STATE_FILE	"applied.state"
+#define STATE_LOCK	"lock"
 
 struct state {
 	struct nft_gen gen;
@@ -43,6 +44,15 @@ void state_encode(const struct state *st, uint8_t **buf, size_t *len);
 
 /* Write st atomically; creates dir (0700) when missing.  0 or -errno. */
 int state_save(const char *dir, const struct state *st);
+
+/*
+ * Take the exclusive lock of the state directory (dir/STATE_LOCK, flock),
+ * waiting while another run holds it, so that concurrent applies run one
+ * after the other: each reads the state the previous one wrote.  Creates
+ * dir (0700) when missing.  Returns the lock's fd (close it to unlock) or
+ * -errno.
+ */
+int state_lock(const char *dir);
 
 /* Remove the state file (after disable).  0 or -errno (ENOENT is 0). */
 int state_remove(const char *dir);
