@@ -97,6 +97,7 @@ check-asan:
 	tar -cf - --exclude=./$(ASAN_DIR) --exclude=./.git --exclude='*.o' \
 		--exclude='*.a' --exclude='*-fuzzer' . | tar -xf - -C $(ASAN_DIR)
 	$(MAKE) -C $(ASAN_DIR) clean
+	NFTBLOCK_DATA=$${NFTBLOCK_DATA:-$(CURDIR)/../shared/data} \
 	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) -C $(ASAN_DIR) CFLAGS='-O1 $(SAN_FLAGS) $(CFLAGS)' \

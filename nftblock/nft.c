@@ -837,7 +837,8 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 	struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) == NFTA_GEN_ID)
+		if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
 	return MNL_CB_OK;
 }
