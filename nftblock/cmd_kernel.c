@@ -201,7 +201,9 @@ static int do_apply(const struct kopts *ko, struct nft_gen *g,
 	if (lock < 0) {
 		log_err("%s: cannot lock the state directory: %s; nothing was "
 			"changed", ko->state_dir, strerror(-lock));
-		return EX_CANTCREAT;
+		/* not root: say what is missing, as the kernel would */
+		return lock == -EACCES || lock == -EPERM ?
+		       kernel_exit(lock, "apply") : EX_CANTCREAT;
 	}
 	ret = do_apply_locked(ko, g, no);
 	close(lock);

@@ -1220,9 +1220,13 @@ static void build_diff(struct batch *b, const struct nft_gen *g,
 	for (int f = 0; f < 2; f++)
 		put_countries(b, &add[f], &prev->gen->map[f]);
 	/* a diff is small and ours: sort it in place */
-	for (int i = 0; i < 4; i++) {
-		qsort(del[i].v, del[i].n, sizeof(*del[i].v), range_lo_cmp);
-		qsort(add[i].v, add[i].n, sizeof(*add[i].v), range_lo_cmp);
+	for (int i = 0; i < 4; i++) {	/* (an empty set's v may be NULL) */
+		if (del[i].n)
+			qsort(del[i].v, del[i].n, sizeof(*del[i].v),
+			      range_lo_cmp);
+		if (add[i].n)
+			qsort(add[i].v, add[i].n, sizeof(*add[i].v),
+			      range_lo_cmp);
 	}
 	/* first: the fingerprint swap, which fails unless the kernel holds
 	 * exactly the generation the diff was computed from */
