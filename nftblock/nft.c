@@ -678,10 +678,12 @@ static void parse_error(struct batch *b, const struct nlmsghdr *nlh,
 			struct txn_err *te)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t idx = e->msg.nlmsg_seq - b->seq0;
 	const struct nlattr *a;
-	size_t hl = sizeof(*e);
+	size_t idx, hl = sizeof(*e);
 
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return;		/* too short to be an error: not ours */
+	idx = e->msg.nlmsg_seq - b->seq0;
 	if (e->error == 0) {
 		if (e->msg.nlmsg_seq == te->last_seq)
 			te->acked = true;
@@ -696,8 +698,11 @@ static void parse_error(struct batch *b, const struct nlmsghdr *nlh,
 		return;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		hl += e->msg.nlmsg_len - sizeof(e->msg);
+	if (hl > mnl_nlmsg_get_payload_len(nlh))
+		return;
 	mnl_attr_for_each(a, nlh, hl) {
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			te->offs = mnl_attr_get_u32(a);
 	}
 }
