@@ -83,6 +83,37 @@ check: CFLAGS += -Werror
 check: all $(UNIT_BINS) $(FUZZ_REPLAY)
 	tests/run-tests.sh
 
+# "make check" again, built with AddressSanitizer and UBSan (gcc) in a copy
+# of the tree under $(ASAN_DIR), so no sanitized object is ever reused by a
+# plain build: unit tests, fuzz replays and every integration test, the
+# kernel ones included (ASan and LSan work inside "ip netns exec" and
+# "unshare -rn"; the leak check is on for every nftblock run).
+ASAN_DIR := build-asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+check-asan:
+	rm -rf $(ASAN_DIR)
+	mkdir $(ASAN_DIR)
+	tar -cf - --exclude=./$(ASAN_DIR) --exclude=./.git --exclude='*.o' \
+		--exclude='*.a' --exclude='*-fuzzer' . | tar -xf - -C $(ASAN_DIR)
+	$(MAKE) -C $(ASAN_DIR) clean
+	NFTBLOCK_DATA=$${NFTBLOCK_DATA:-$(CURDIR)/../shared/data} \
+	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$(MAKE) -C $(ASAN_DIR) CFLAGS='-O1 $(SAN_FLAGS) $(CFLAGS)' \
+		LDFLAGS='$(SAN_FLAGS) $(LDFLAGS)' check
+	rm -rf $(ASAN_DIR)
+
+# The unit tests once under valgrind: any error or leak fails.
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect,possible
+check-valgrind: CFLAGS += -Werror
+check-valgrind: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do echo "valgrind $$t"; \
+		$(VALGRIND) $$t >/dev/null 2>$$t.valgrind || \
+		{ cat $$t.valgrind; rm -f $$t.valgrind; exit 1; }; \
+		rm -f $$t.valgrind; done
+
 # the parser benchmark, then the kernel one (root: it uses network namespaces)
 demo: all
 	sh demo/demo.sh
@@ -129,5 +160,6 @@ FORCE:
 clean:
 	rm -f nftblock/.build-flags nftblock/*.o $(LIB) nftblock/nftblock $(UNIT_BINS) $(FUZZ_REPLAY) \
 		tests/fuzz/*-fuzzer
+	rm -rf $(ASAN_DIR)
 
-.PHONY: all check bench install uninstall clean fuzz demo
+.PHONY: all check check-asan check-valgrind bench install uninstall clean fuzz demo

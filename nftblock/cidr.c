@@ -581,8 +581,11 @@ void rangeset_union(const struct rangeset *a, const struct rangeset *b,
 	rangeset_init(out, a->family);
 	out->v = xreallocarray(NULL, a->n + b->n + 1, sizeof(*out->v));
 	out->cap = a->n + b->n + 1;
-	memcpy(out->v, a->v, a->n * sizeof(*a->v));
-	memcpy(out->v + a->n, b->v, b->n * sizeof(*b->v));
+	/* an empty set's v may be NULL, which memcpy may not get */
+	if (a->n)
+		memcpy(out->v, a->v, a->n * sizeof(*a->v));
+	if (b->n)
+		memcpy(out->v + a->n, b->v, b->n * sizeof(*b->v));
 	out->n = a->n + b->n;
 	rangeset_normalize(out);
 }

@@ -110,7 +110,8 @@ void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
 
 	rangeset_init(out, in->family);
 	v = xreallocarray(NULL, n + 1, sizeof(*v));
-	memcpy(v, in->v, n * sizeof(*v));
+	if (n)	/* an empty set's v may be NULL: no memcpy from it */
+		memcpy(v, in->v, n * sizeof(*v));
 	range_sort_by_lo(v, n);
 	while (i < n || sw.nact) {
 		u128 next;

@@ -22,6 +22,7 @@
  *    a kernel holding another generation fails with ENOENT as a whole.
  */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,30 @@ static void nl_size_buffers(struct nl *nl, size_t want)
 		nl->sndbuf = (size_t)got;
 }
 
+/*
+ * True when buf[0..len) is a run of whole netlink messages.  libmnl 1.0.4's
+ * mnl_nlmsg_ok() compares nlmsg_len as an int, so a length of 2 GiB or more
+ * would walk mnl_cb_run() off the buffer; such a buffer is refused first.
+ */
+static bool msgs_ok(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)p;
+		size_t n = nlh->nlmsg_len;
+
+		if (n < sizeof(*nlh) || n > len)
+			return false;
+		n = NLMSG_ALIGN(n);
+		if (n >= len)
+			break;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
 /* Send one request and run cb over every reply until done (dump) or the
  * answer/ACK.  Returns 0 or -errno from the kernel. */
 static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
@@ -171,6 +196,8 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		n = mnl_socket_recvfrom(nl->sk, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
+		if (!msgs_ok(buf, (size_t)n))
+			return -EBADMSG;
 		ret = mnl_cb_run(buf, (size_t)n, seq, nl->portid, cb, data);
 		if (ret < 0)
 			return -errno;
@@ -922,10 +949,12 @@ static void parse_error(struct batch *b, const struct nlmsghdr *nlh,
 			struct txn_err *te)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t idx = e->msg.nlmsg_seq - b->seq0;
 	const struct nlattr *a;
-	size_t hl = sizeof(*e);
+	size_t idx, hl = sizeof(*e);
 
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return;		/* too short to be an error: not ours */
+	idx = e->msg.nlmsg_seq - b->seq0;
 	if (e->error == 0) {
 		if (e->msg.nlmsg_seq == te->last_seq)
 			te->acked = true;
@@ -940,8 +969,11 @@ static void parse_error(struct batch *b, const struct nlmsghdr *nlh,
 		return;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		hl += e->msg.nlmsg_len - sizeof(e->msg);
+	if (hl > mnl_nlmsg_get_payload_len(nlh))
+		return;
 	mnl_attr_for_each(a, nlh, hl) {
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			te->offs = mnl_attr_get_u32(a);
 	}
 }
@@ -960,6 +992,8 @@ static int drain(struct nl *nl, struct batch *b, struct txn_err *te)
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
 			       -errno;
+		if (!msgs_ok(buf, (size_t)n))
+			return -EBADMSG;
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				parse_error(b, nlh, te);
@@ -1081,7 +1115,8 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 	struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) == NFTA_GEN_ID)
+		if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
 	return MNL_CB_OK;
 }
@@ -1095,20 +1130,96 @@ static int get_genid(struct nl *nl, uint32_t *genid)
 	return nl_talk(nl, nlh, gen_cb, genid);
 }
 
+/*
+ * Replies are decoded with libmnl and checked attribute by attribute:
+ * libnftnl's parsers abort() the process on an attribute of an unexpected
+ * size ("kernel ABI is broken"), and nothing a socket delivers may do that.
+ * A malformed attribute makes its message (or element) be ignored.
+ */
+struct attrs {
+	const struct nlattr **tb;
+	unsigned max;
+};
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	const struct attrs *at = data;
+	unsigned type = mnl_attr_get_type(a);
+
+	if (type <= at->max)
+		at->tb[type] = a;
+	return MNL_CB_OK;
+}
+
+/* The attributes of a message (after its nfgenmsg), or of a nest. */
+static int msg_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		     unsigned max)
+{
+	struct attrs at = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, &at) < 0 ?
+		-EBADMSG : 0;
+}
+
+static int nest_attrs(const struct nlattr *nest, const struct nlattr **tb,
+		      unsigned max)
+{
+	struct attrs at = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (!nest || mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0)
+		return -EBADMSG;
+	return mnl_attr_parse_nested(nest, attr_cb, &at) < 0 ? -EBADMSG : 0;
+}
+
+/* A NUL-terminated string attribute, or NULL. */
+static const char *attr_str(const struct nlattr *a)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return NULL;
+	return mnl_attr_get_str(a);
+}
+
+static bool attr_u32(const struct nlattr *a, uint32_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return false;
+	*v = ntohl(mnl_attr_get_u32(a));
+	return true;
+}
+
+static bool attr_u64(const struct nlattr *a, uint64_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return false;
+	*v = be64toh(mnl_attr_get_u64(a));
+	return true;
+}
+
+/* The name of a chain or set (attribute name_attr) of our table, or NULL
+ * (NFTA_{CHAIN,SET}_TABLE is attribute 1 in both). */
+static const char *our_name(const struct nlmsghdr *nlh, unsigned name_attr)
+{
+	const struct nlattr *tb[NFTA_CHAIN_NAME + 1];
+	const char *t;
+
+	if (msg_attrs(nlh, tb, NFTA_CHAIN_NAME))
+		return NULL;
+	t = attr_str(tb[NFTA_CHAIN_TABLE]);
+	if (!t || strcmp(t, NFT_TABLE))
+		return NULL;
+	return attr_str(tb[name_attr]);
+}
+
 static int chain_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct kview *v = data;
-	struct nftnl_chain *c = nftnl_chain_alloc();
+	const char *n = our_name(nlh, NFTA_CHAIN_NAME);
 
-	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 &&
-	    !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), NFT_TABLE)) {
-		const char *n = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
-
-		for (int d = 0; d < NBASES; d++)
-			if (!strcmp(n, base_names[d]))
-				v->bases |= 1u << d;
-	}
-	nftnl_chain_free(c);
+	for (int d = 0; n && d < NBASES; d++)
+		if (!strcmp(n, base_names[d]))
+			v->bases |= 1u << d;
 	return MNL_CB_OK;
 }
 
@@ -1126,43 +1237,95 @@ static void slot_seen(const char *n, const char *pfx, unsigned slots[2])
 static int set_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct kview *v = data;
-	struct nftnl_set *s = nftnl_set_alloc();
+	const char *n = our_name(nlh, NFTA_SET_NAME);
 
-	if (nftnl_set_nlmsg_parse(nlh, s) == 0 &&
-	    !strcmp(nftnl_set_get_str(s, NFTNL_SET_TABLE), NFT_TABLE)) {
-		const char *n = nftnl_set_get_str(s, NFTNL_SET_NAME);
-
-		if (!strcmp(n, "gen"))
-			v->have_gen = true;
-		if (!strcmp(n, "deny4") || !strcmp(n, "deny6"))
-			v->deny |= n[4] == '6' ? 2u : 1u;
-		slot_seen(n, "geo", v->slots);
-		slot_seen(n, "permit", v->pslots);
-	}
-	nftnl_set_free(s);
+	if (!n)
+		return MNL_CB_OK;
+	if (!strcmp(n, "gen"))
+		v->have_gen = true;
+	if (!strcmp(n, "deny4") || !strcmp(n, "deny6"))
+		v->deny |= n[4] == '6' ? 2u : 1u;
+	slot_seen(n, "geo", v->slots);
+	slot_seen(n, "permit", v->pslots);
 	return MNL_CB_OK;
 }
 
-static int elem_gen_cb(struct nftnl_set_elem *e, void *data)
+/* One set element as a reply holds it. */
+struct kelem {
+	const uint8_t *key;
+	uint32_t klen;
+	uint32_t flags;
+	const char *chain;	/* jump target of a map element, or NULL */
+};
+
+typedef void (*kelem_fn)(const struct kelem *e, void *data);
+
+/* Decode one NFTA_LIST_ELEM; false when it is malformed. */
+static bool elem_parse(const struct nlattr *el, struct kelem *e)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_FLAGS + 1];	/* > KEY, DATA */
+	const struct nlattr *val[NFTA_DATA_VERDICT + 1];
+	const struct nlattr *vd[NFTA_VERDICT_CHAIN + 1];
+
+	memset(e, 0, sizeof(*e));
+	if (nest_attrs(el, tb, NFTA_SET_ELEM_FLAGS) ||
+	    nest_attrs(tb[NFTA_SET_ELEM_KEY], val, NFTA_DATA_VERDICT) ||
+	    !val[NFTA_DATA_VALUE])
+		return false;
+	e->key = mnl_attr_get_payload(val[NFTA_DATA_VALUE]);
+	e->klen = mnl_attr_get_payload_len(val[NFTA_DATA_VALUE]);
+	if (tb[NFTA_SET_ELEM_FLAGS] && !attr_u32(tb[NFTA_SET_ELEM_FLAGS],
+						 &e->flags))
+		return false;
+	if (tb[NFTA_SET_ELEM_DATA] &&
+	    !nest_attrs(tb[NFTA_SET_ELEM_DATA], val, NFTA_DATA_VERDICT) &&
+	    !nest_attrs(val[NFTA_DATA_VERDICT], vd, NFTA_VERDICT_CHAIN))
+		e->chain = attr_str(vd[NFTA_VERDICT_CHAIN]);
+	return true;
+}
+
+/* Run fn over the well-formed elements of a set-element reply; *set is
+ * the set's name (NULL when absent). */
+static void elems_parse(const struct nlmsghdr *nlh, const char **set,
+			kelem_fn fn, void *data)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_LIST_ELEMENTS + 1];
+	const struct nlattr *list, *el;
+	struct kelem e;
+
+	*set = NULL;
+	if (msg_attrs(nlh, tb, NFTA_SET_ELEM_LIST_ELEMENTS))
+		return;
+	*set = attr_str(tb[NFTA_SET_ELEM_LIST_SET]);
+	if (!fn)
+		return;
+	list = tb[NFTA_SET_ELEM_LIST_ELEMENTS];
+	if (!list || mnl_attr_validate(list, MNL_TYPE_NESTED) < 0)
+		return;
+	mnl_attr_for_each_nested(el, list)
+		if (mnl_attr_get_type(el) == NFTA_LIST_ELEM &&
+		    elem_parse(el, &e))
+			fn(&e, data);
+}
+
+static void elem_gen_fn(const struct kelem *e, void *data)
 {
 	struct kview *v = data;
-	uint32_t len = 0;
-	const uint32_t *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
 
-	if (k && len == 8) {
-		v->fp = (uint64_t)ntohl(k[0]) << 32 | ntohl(k[1]);
+	if (e->klen == 8) {
+		v->fp = (uint64_t)e->key[0] << 56 | (uint64_t)e->key[1] << 48 |
+			(uint64_t)e->key[2] << 40 | (uint64_t)e->key[3] << 32 |
+			(uint64_t)e->key[4] << 24 | (uint64_t)e->key[5] << 16 |
+			(uint64_t)e->key[6] << 8 | e->key[7];
 		v->fp_ok = !v->fp_ok;	/* two elements: not ours */
 	}
-	return 0;
 }
 
 static int gen_elems_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nftnl_set *s = nftnl_set_alloc();
+	const char *set;
 
-	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
-		nftnl_set_elem_foreach(s, elem_gen_cb, data);
-	nftnl_set_free(s);
+	elems_parse(nlh, &set, elem_gen_fn, data);
 	return MNL_CB_OK;
 }
 
@@ -1446,9 +1609,13 @@ static void build_diff(struct batch *b, const struct nft_gen *g,
 	for (int f = 0; f < 2; f++)
 		put_countries(b, &add[f], &prev->gen->map[f], &g->log);
 	/* a diff is small and ours: sort it in place */
-	for (int i = 0; i < NDIFF; i++) {
-		qsort(del[i].v, del[i].n, sizeof(*del[i].v), range_lo_cmp);
-		qsort(add[i].v, add[i].n, sizeof(*add[i].v), range_lo_cmp);
+	for (int i = 0; i < NDIFF; i++) {	/* (an empty set's v may be NULL) */
+		if (del[i].n)
+			qsort(del[i].v, del[i].n, sizeof(*del[i].v),
+			      range_lo_cmp);
+		if (add[i].n)
+			qsort(add[i].v, add[i].n, sizeof(*add[i].v),
+			      range_lo_cmp);
 	}
 	/* first: the fingerprint swap, which fails unless the kernel holds
 	 * exactly the generation the diff was computed from */
@@ -1909,35 +2076,25 @@ static uint32_t tag_of_chain(const char *chain)
 	return tag;
 }
 
-static int kel_cb(struct nftnl_set_elem *e, void *data)
+static void kel_fn(const struct kelem *e, void *data)
 {
 	struct kels *ks = data;
-	uint32_t len = 0, flags = 0;
-	const void *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
 	struct kel *x;
 
-	if (!k || len != (ks->family == 4 ? 4u : 16u))
-		return 0;
-	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS))
-		flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
+	if (e->klen != (ks->family == 4 ? 4u : 16u))
+		return;
 	ks->v = xgrow(ks->v, &ks->cap, ks->n + 1, sizeof(*ks->v));
 	x = &ks->v[ks->n++];
-	x->key = key_of(k, len);
-	x->end = flags & NFT_SET_ELEM_INTERVAL_END;
-	x->tag = 0;
-	if (!x->end && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN))
-		x->tag = tag_of_chain(nftnl_set_elem_get_str(e,
-					NFTNL_SET_ELEM_CHAIN));
-	return 0;
+	x->key = key_of(e->key, e->klen);
+	x->end = e->flags & NFT_SET_ELEM_INTERVAL_END;
+	x->tag = x->end ? 0 : tag_of_chain(e->chain);
 }
 
 static int kels_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nftnl_set *s = nftnl_set_alloc();
+	const char *set;
 
-	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
-		nftnl_set_elem_foreach(s, kel_cb, data);
-	nftnl_set_free(s);
+	elems_parse(nlh, &set, kel_fn, data);
 	return MNL_CB_OK;
 }
 
@@ -1953,7 +2110,8 @@ static int kel_cmp(const void *a, const void *b)
 /* Turn sorted start/end elements back into ranges. */
 static int kels_to_ranges(struct kels *ks, struct rangeset *out)
 {
-	qsort(ks->v, ks->n, sizeof(*ks->v), kel_cmp);
+	if (ks->n)	/* an empty set: v is NULL, which qsort may not get */
+		qsort(ks->v, ks->n, sizeof(*ks->v), kel_cmp);
 	for (size_t i = 0; i < ks->n; i++) {
 		const struct kel *s = &ks->v[i];
 
@@ -1998,26 +2156,54 @@ static int live_slot(const struct kview *v, unsigned *slot)
 	return 0;
 }
 
-int nft_dump(struct rangeset out[2], struct rangeset allow[2])
+/* One pass of nft_dump; *genid is the generation the view was read at. */
+static int dump_once(struct nl *nl, struct rangeset out[2],
+		     struct rangeset allow[2], uint32_t *genid)
 {
 	struct kview v;
-	struct nl nl;
 	unsigned slot = 0;
 	char name[16];
+	int ret = read_view(nl, &v);
+
+	*genid = v.genid;
+	if (!ret)
+		ret = live_slot(&v, &slot);
+	for (int f = 0; f < 2 && !ret; f++) {
+		out[f].n = 0;
+		slot_name(name, sizeof(name), "geo", f ? 6 : 4, slot);
+		ret = dump_set(nl, name, f ? 6 : 4, &out[f]);
+		if (!ret && allow) {
+			allow[f].n = 0;
+			ret = dump_set(nl, allow_names[f], f ? 6 : 4,
+				       &allow[f]);
+		}
+	}
+	return ret;
+}
+
+/*
+ * The sets are dumped one by one, so a commit between two dumps (another
+ * nftblock apply) could give a mix of generations, or ENOENT for a map
+ * the switch deleted: the dump counts only when the ruleset generation is
+ * the same after it as before, else it is read again.
+ */
+int nft_dump(struct rangeset out[2], struct rangeset allow[2])
+{
+	struct nl nl;
+	uint32_t before, after;
 	int ret = nl_open(&nl);
 
 	if (ret)
 		return ret;
 	nl_size_buffers(&nl, 0);
-	ret = read_view(&nl, &v);
-	if (!ret)
-		ret = live_slot(&v, &slot);
-	for (int f = 0; f < 2 && !ret; f++) {
-		slot_name(name, sizeof(name), "geo", f ? 6 : 4, slot);
-		ret = dump_set(&nl, name, f ? 6 : 4, &out[f]);
-		if (!ret && allow)
-			ret = dump_set(&nl, allow_names[f], f ? 6 : 4,
-				       &allow[f]);
+	for (unsigned try = 0;; try++) {
+		ret = dump_once(&nl, out, allow, &before);
+		if (get_genid(&nl, &after) || after == before)
+			break;
+		if (try == MAX_RESTARTS) {
+			ret = -EAGAIN;
+			break;
+		}
 	}
 	nl_close(&nl);
 	return ret;
@@ -2045,14 +2231,19 @@ static int get_elem(struct nl *nl, const char *set, int family, u128 key,
 
 static int obj_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[NFTA_OBJ_DATA + 1], *ctr[NFTA_COUNTER_PACKETS + 1];
 	struct nft_why *w = data;
-	struct nftnl_obj *o = nftnl_obj_alloc();
+	uint32_t type;
+	uint64_t packets, bytes;
 
-	if (nftnl_obj_nlmsg_parse(nlh, o) == 0) {
-		w->packets = nftnl_obj_get_u64(o, NFTNL_OBJ_CTR_PKTS);
-		w->bytes = nftnl_obj_get_u64(o, NFTNL_OBJ_CTR_BYTES);
+	if (!msg_attrs(nlh, tb, NFTA_OBJ_DATA) &&
+	    attr_u32(tb[NFTA_OBJ_TYPE], &type) && type == NFT_OBJECT_COUNTER &&
+	    !nest_attrs(tb[NFTA_OBJ_DATA], ctr, NFTA_COUNTER_PACKETS) &&
+	    attr_u64(ctr[NFTA_COUNTER_PACKETS], &packets) &&
+	    attr_u64(ctr[NFTA_COUNTER_BYTES], &bytes)) {
+		w->packets = packets;
+		w->bytes = bytes;
 	}
-	nftnl_obj_free(o);
 	return MNL_CB_OK;
 }
 
@@ -2410,4 +2601,81 @@ int nft_watch_read(int fd, bool *ours_changed)
 	}
 	*ours_changed = changed;
 	return 0;
+}
+
+/* ---- decoding replies without a socket (for fuzzing) ---------------------- */
+
+struct decode_ctx {
+	struct kview v;
+	struct kels ks;
+	struct nft_why w;
+};
+
+static int setelems_cb(const struct nlmsghdr *nlh, struct decode_ctx *d)
+{
+	const char *set;
+
+	/* the set's name says whose callback read_view or dump would run */
+	elems_parse(nlh, &set, NULL, NULL);
+	if (set && !strcmp(set, "gen"))
+		return gen_elems_cb(nlh, &d->v);
+	return kels_cb(nlh, &d->ks);
+}
+
+/* One reply message, handed to the callback read_view, dump or why uses. */
+static int decode_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct decode_ctx *d = data;
+
+	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES)
+		return MNL_CB_OK;
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWGEN:
+		return gen_cb(nlh, &d->v.genid);
+	case NFT_MSG_NEWTABLE:
+		return table_cb(nlh, &d->v.table);
+	case NFT_MSG_NEWCHAIN:
+		return chain_cb(nlh, &d->v);
+	case NFT_MSG_NEWSET:
+		return set_cb(nlh, &d->v);
+	case NFT_MSG_NEWSETELEM:
+		return setelems_cb(nlh, d);
+	case NFT_MSG_NEWOBJ:
+		return obj_cb(nlh, &d->w);
+	}
+	return MNL_CB_OK;
+}
+
+int nft_decode(const void *buf, size_t len, int family,
+	       struct nft_readback *out)
+{
+	struct decode_ctx d;
+	int ret;
+
+	memset(&d, 0, sizeof(d));
+	d.ks.family = family;
+	if (!msgs_ok(buf, len))
+		return -EBADMSG;
+	/* seq and portid 0: accept any, as a dump's replies carry ours */
+	errno = 0;
+	ret = mnl_cb_run(buf, len, 0, 0, decode_cb, &d);
+	if (ret < 0) {
+		ret = errno ? -errno : -EPROTO;
+		goto out;
+	}
+	ret = kels_to_ranges(&d.ks, &out->elems);
+	if (ret)
+		goto out;
+	out->genid = d.v.genid;
+	out->table = d.v.table;
+	out->bases = d.v.bases;
+	out->slots[0] = d.v.slots[0];
+	out->slots[1] = d.v.slots[1];
+	out->fp_ok = d.v.fp_ok;
+	out->fp = d.v.fp;
+	out->packets = d.w.packets;
+	out->bytes = d.w.bytes;
+out:
+	free(d.ks.v);
+	return ret;
 }

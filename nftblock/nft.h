@@ -222,4 +222,29 @@ int nft_watch_read(int fd, bool *ours_changed);
  */
 int nft_watch_pause(int fd, bool pause);
 
+/* What a buffer of nf_tables replies says (nft_decode). */
+struct nft_readback {
+	uint32_t genid;		/* NFT_MSG_NEWGEN */
+	bool table;		/* a NEWTABLE reply was seen */
+	unsigned bases;		/* base chains of our table: bit 0 input,
+				 * 1 output, 2 forward */
+	unsigned slots[2];	/* geo4_N / geo6_N sets present, bit N */
+	bool fp_ok;		/* set gen held exactly one element */
+	uint64_t fp;		/* its fingerprint */
+	uint64_t packets, bytes;	/* the last counter object */
+	struct rangeset elems;	/* the other sets' elements as ranges
+				 * (initialized by the caller, family) */
+};
+
+/*
+ * Decode buf[0..len), a run of netlink messages as the kernel sends them
+ * to nft_probe, nft_dump and nft_why (generation, table, chain, set,
+ * set-element and counter replies, errors, DONE), with the same callbacks,
+ * into out.  Pure: no socket; for tests and fuzzing.  Returns 0, or -errno
+ * of an error message or a malformed buffer (-EBADMSG, -EPROTO...); on
+ * error out->elems may hold part of the ranges and the rest is untouched.
+ */
+int nft_decode(const void *buf, size_t len, int family,
+	       struct nft_readback *out);
+
 #endif

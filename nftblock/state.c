@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -108,6 +109,14 @@ static void encode_policy(const struct nft_gen *g, struct wbuf *w)
 
 static void encode(const struct state *st, struct wbuf *w)
 {
+	size_t est = HDR_BYTES + 64 + MAX_LOG_PREFIX_BYTES +
+		     MAX_CONF_PORTS * 12;
+
+	/* one allocation of the final size: no growth, no copies (a world
+	 * map is ~10 MB; doubling would hold twice that for a moment) */
+	for (int i = 0; i < NSETS; i++)
+		est += set_of(&st->gen, i)->n * (i % 2 ? 36 : 12);
+	w->p = xgrow(w->p, &w->cap, est, 1);
 	w_bytes(w, STATE_MAGIC, 8);
 	w_u32(w, STATE_VERSION);
 	w_u32(w, st->gen.dirs);
@@ -129,16 +138,26 @@ static void encode(const struct state *st, struct wbuf *w)
 	w_u32(w, (uint32_t)crc32(0, w->p, (uInt)w->len));
 }
 
-int state_save_as(const char *dir, const char *name, const struct state *st)
+void state_encode(const struct state *st, uint8_t **buf, size_t *len)
 {
 	struct wbuf w = { 0 };
+
+	encode(st, &w);
+	*buf = w.p;
+	*len = w.len;
+}
+
+int state_save_as(const char *dir, const char *name, const struct state *st)
+{
+	uint8_t *buf;
+	size_t len;
 	int ret;
 
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
-	encode(st, &w);
-	ret = util_write_file_atomic(dir, name, w.p, w.len, 0600);
-	free(w.p);
+	state_encode(st, &buf, &len);
+	ret = util_write_file_atomic(dir, name, buf, len, 0600);
+	free(buf);
 	return ret;
 }
 
@@ -289,6 +308,21 @@ static int decode(struct rbuf *r, struct state *st)
 	return 0;
 }
 
+int state_decode(const void *buf, size_t len, struct state *st)
+{
+	struct rbuf r = { buf, len, 0 };
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	nft_gen_init(&st->gen);
+	ret = decode(&r, st);
+	if (ret) {
+		nft_gen_free(&st->gen);
+		nft_gen_init(&st->gen);
+	}
+	return ret;
+}
+
 int state_load(const char *dir, struct state *st)
 {
 	return state_load_from(dir, STATE_FILE, st);
@@ -297,7 +331,6 @@ int state_load(const char *dir, struct state *st)
 int state_load_from(const char *dir, const char *name, struct state *st)
 {
 	char path[PATH_MAX];
-	struct rbuf r;
 	char *buf;
 	size_t len;
 	int ret;
@@ -310,14 +343,33 @@ int state_load_from(const char *dir, const char *name, struct state *st)
 	ret = util_read_file(path, MAX_STATE_BYTES, false, &buf, &len);
 	if (ret)
 		return ret == -EFBIG ? -EBADMSG : ret;
-	r = (struct rbuf){ (const uint8_t *)buf, len, 0 };
-	ret = decode(&r, st);
+	ret = state_decode(buf, len, st);
 	free(buf);
-	if (ret) {
-		nft_gen_free(&st->gen);
-		nft_gen_init(&st->gen);
-	}
 	return ret;
+}
+
+int state_lock(const char *dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, STATE_LOCK) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	/* read-only: an existing lock file works on a read-only mount too */
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX))
+		if (errno != EINTR) {
+			int ret = -errno;
+
+			close(fd);
+			return ret;
+		}
+	return fd;
 }
 
 int state_remove(const char *dir)

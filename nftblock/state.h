@@ -16,6 +16,7 @@
 #include "nft.h"
 
 #define STATE_FILE	"applied.state"
+#define STATE_LOCK	"lock"
 
 struct state {
 	struct nft_gen gen;
@@ -30,8 +31,28 @@ struct state {
  */
 int state_load(const char *dir, struct state *st);
 
+/*
+ * Decode the bytes of a state file, buf[0..len), into st (initialized
+ * here; free with state_free()).  Pure: no I/O.  Returns 0 or -EBADMSG
+ * (the same checks as state_load); st holds an empty generation on error.
+ */
+int state_decode(const void *buf, size_t len, struct state *st);
+
+/* Encode st as a state file's bytes into *buf (malloc'd, the caller
+ * frees) and *len.  state_decode() of the result gives st back. */
+void state_encode(const struct state *st, uint8_t **buf, size_t *len);
+
 /* Write st atomically; creates dir (0700) when missing.  0 or -errno. */
 int state_save(const char *dir, const struct state *st);
+
+/*
+ * Take the exclusive lock of the state directory (dir/STATE_LOCK, flock),
+ * waiting while another run holds it, so that concurrent applies run one
+ * after the other: each reads the state the previous one wrote.  Creates
+ * dir (0700) when missing.  Returns the lock's fd (close it to unlock) or
+ * -errno.
+ */
+int state_lock(const char *dir);
 
 /* Remove the state file (after disable).  0 or -errno (ENOENT is 0). */
 int state_remove(const char *dir);

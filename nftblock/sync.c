@@ -234,7 +234,7 @@ static int lock_state(const char *state_dir)
 		log_warn("%s: %s", state_dir, strerror(errno));
 		return -1;
 	}
-	fd = util_lock(state_dir, true);
+	fd = state_lock(state_dir);
 	if (fd < 0)
 		log_warn("%s: cannot lock: %s", state_dir, strerror(-fd));
 	return fd;
