@@ -219,7 +219,7 @@ static int apply_locked(const char *state_dir, const struct nft_gen *g,
 	now.genid = res.genid;
 	ret = state_save(state_dir, &now);
 	if (ret) {
-		log_err("%s: cannot save the state: %s", state_dir,
+		log_err("%s: cannot save state: %s", state_dir,
 			strerror(-ret));
 		return EX_CANTCREAT;
 	}
@@ -228,16 +228,7 @@ static int apply_locked(const char *state_dir, const struct nft_gen *g,
 
 static int lock_state(const char *state_dir)
 {
-	int fd;
-
-	if (mkdir(state_dir, 0700) && errno != EEXIST) {
-		log_warn("%s: %s", state_dir, strerror(errno));
-		return -1;
-	}
-	fd = state_lock(state_dir);
-	if (fd < 0)
-		log_warn("%s: cannot lock: %s", state_dir, strerror(-fd));
-	return fd;
+	return state_lock(state_dir);
 }
 
 /* Return to generation id (0: no table at all). */
@@ -359,15 +350,21 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 	ret = protect_ssh(g, o->force, &added);
 	if (ret)
 		return ret;
-	/* without the lock (an unwritable state dir) the kernel still says
-	 * whether we may change it at all; saving the state reports later */
 	lock = lock_state(state_dir);
+	if (lock < 0) {
+		log_err("%s: cannot lock the state directory: %s; nothing was "
+			"changed", state_dir, strerror(-lock));
+		if (added)
+			unprotect_ssh(g);
+		/* not root: say what is missing, as the kernel would */
+		return lock == -EACCES || lock == -EPERM ?
+		       sync_kernel_error(-EPERM, "apply") : EX_CANTCREAT;
+	}
 	/* a new apply replaces a pending confirmation */
 	if (!confirm_path(state_dir, "", path, sizeof(path)))
 		unlink(path);
 	ret = apply_locked(state_dir, g, &o->nft, out);
-	if (lock >= 0)
-		close(lock);	/* before the watcher forks: it must not hold it */
+	close(lock);	/* before the watcher forks: it must not hold it */
 	if (added)
 		unprotect_ssh(g);
 	if (!ret && o->confirm && arm_confirm(state_dir, o->confirm,

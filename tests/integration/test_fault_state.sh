@@ -69,8 +69,10 @@ cat out
 grep -q "cannot save state: No space left on device" out ||
 	fail "no clear message for a full state directory"
 cmp saved.state "$D/st/applied.state" || fail "state file changed on a full disk"
-[ "$(ls -A "$D/st" | sort | tr '\n' ' ')" = "applied.state lock " ] ||
+[ "$(ls -A "$D/st" | sort | tr '\n' ' ')" = "applied.state generations lock " ] ||
 	fail "left-overs in the state directory: $(ls -A "$D/st")"
+ls -A "$D/st/generations" | grep -Ev '^([0-9]{8}\.gen|current)$' &&
+	fail "left-overs in the stored generations"
 echo "ok: full: refused with a message, previous state intact"
 rm "$D/fill"
 ap $GB >out 2>&1 || { cat out; fail "apply once there is room"; }

@@ -298,7 +298,7 @@ static void test_fingerprint(void **ctx)
 }
 
 /* state_encode/state_decode without files: the same round trip, and a
- * reserved word that is not 0 is refused even with a good checksum. */
+ * permit_dirs outside the direction bits is refused even with a good checksum. */
 static void test_encode_decode(void **ctx)
 {
 	struct state a, b;
@@ -316,7 +316,7 @@ static void test_encode_decode(void **ctx)
 		same(&a.gen.allow[f], &b.gen.allow[f]);
 	}
 	state_free(&b);
-	buf[28] = 1;	/* the reserved u32 after genid */
+	buf[28] = 8;	/* permit_dirs (after genid) beyond the direction bits */
 	crc = (uint32_t)crc32(0, buf, (uInt)(len - 4));
 	for (int i = 0; i < 4; i++)
 		buf[len - 4 + (size_t)i] = (uint8_t)(crc >> (8 * i));
