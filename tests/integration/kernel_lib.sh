@@ -42,6 +42,28 @@ mkns() {
 	eval "$1=\$_ns"
 }
 
+# veth_pair NS_H NS_P TAG: a veth pair between two namespaces, named v0 on
+# both sides and up (TAG: up to 3 characters, unique per test); skips the
+# test where veth pairs cannot be made
+veth_pair() {
+	ip link add "nbv$3h$$" netns "$1" type veth peer name "nbv$3p$$" netns "$2" ||
+		skip "cannot create veth pairs"
+	ip -n "$1" link set "nbv$3h$$" name v0
+	ip -n "$2" link set "nbv$3p$$" name v0
+	ip -n "$1" link set v0 up
+	ip -n "$2" link set v0 up
+}
+
+# peer_net NS_H NS_P: the packet tests' IPv4 addressing over veth_pair's
+# link: host 9.9.9.1/24, peer 9.9.9.2/24 and 1.0.1.2 (inside the test's
+# "CN" range 1.0.1.0/24, which the host routes over the link)
+peer_net() {
+	ip -n "$1" addr add 9.9.9.1/24 dev v0
+	ip -n "$2" addr add 9.9.9.2/24 dev v0
+	ip -n "$2" addr add 1.0.1.2/32 dev v0
+	ip -n "$1" route add 1.0.1.0/24 dev v0
+}
+
 # nsx NS CMD...: run in a namespace
 nsx() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 

@@ -38,16 +38,8 @@ holds() {
 	else echo other; fi
 }
 
-ip link add nbfh$$ netns "$H" type veth peer name nbfp$$ netns "$P" ||
-	skip "cannot create veth pairs"
-ip -n "$H" link set nbfh$$ name v0
-ip -n "$P" link set nbfp$$ name v0
-ip -n "$H" addr add 9.9.9.1/24 dev v0
-ip -n "$P" addr add 9.9.9.2/24 dev v0
-ip -n "$P" addr add 1.0.1.2/32 dev v0
-ip -n "$H" link set v0 up
-ip -n "$P" link set v0 up
-ip -n "$H" route add 1.0.1.0/24 dev v0
+veth_pair "$H" "$P" f
+peer_net "$H" "$P"
 reach() { nsx "$H" ping -q -c 1 -W 1 1.0.1.2 >/dev/null 2>&1; }
 reach || reach || fail "setup: host cannot reach 1.0.1.2"
 

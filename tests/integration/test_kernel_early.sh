@@ -17,16 +17,8 @@ mkns H earh
 mkns P earp
 cd "$TMP" || exit 1
 
-ip link add nbkeh$$ netns "$H" type veth peer name nbkep$$ netns "$P" ||
-	skip "cannot create veth pairs"
-ip -n "$H" link set nbkeh$$ name v0
-ip -n "$P" link set nbkep$$ name v0
-ip -n "$H" addr add 9.9.9.1/24 dev v0
-ip -n "$P" addr add 9.9.9.2/24 dev v0
-ip -n "$P" addr add 1.0.1.2/32 dev v0
-ip -n "$H" link set v0 up
-ip -n "$P" link set v0 up
-ip -n "$H" route add 1.0.1.0/24 dev v0
+veth_pair "$H" "$P" e
+peer_net "$H" "$P"
 
 nsx "$H" nft -f - <<'NFT' || fail "probe table"
 table inet nbkprobe {

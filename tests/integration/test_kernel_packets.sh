@@ -13,19 +13,11 @@ mkns H host
 mkns P peer
 cd "$TMP" || exit 1
 
-ip link add nbkh$$ netns "$H" type veth peer name nbkp$$ netns "$P" ||
-	skip "cannot create veth pairs"
-ip -n "$H" link set nbkh$$ name v0
-ip -n "$P" link set nbkp$$ name v0
-ip -n "$H" addr add 9.9.9.1/24 dev v0
+veth_pair "$H" "$P" k
+peer_net "$H" "$P"
 ip -n "$H" addr add 2a01:4f8::1/64 dev v0 nodad
-ip -n "$P" addr add 9.9.9.2/24 dev v0
-ip -n "$P" addr add 1.0.1.2/32 dev v0
 ip -n "$P" addr add 2a01:4f8::2/64 dev v0 nodad
 ip -n "$P" addr add 2001:250::2/128 dev v0 nodad
-ip -n "$H" link set v0 up
-ip -n "$P" link set v0 up
-ip -n "$H" route add 1.0.1.0/24 dev v0
 ip -n "$H" route add 2001:250::/35 dev v0
 ip -n "$P" route add 2a01:4f8::/64 dev v0 2>/dev/null
 

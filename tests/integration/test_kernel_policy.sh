@@ -18,22 +18,16 @@ mkns H polh
 mkns P polp
 cd "$TMP" || exit 1
 
-ip link add nbkph$$ netns "$H" type veth peer name nbkpp$$ netns "$P" ||
-	skip "cannot create veth pairs"
-ip -n "$H" link set nbkph$$ name v0
-ip -n "$P" link set nbkpp$$ name v0
-ip -n "$H" addr add 9.9.9.1/24 dev v0
+veth_pair "$H" "$P" p
+peer_net "$H" "$P"
 ip -n "$H" addr add 2a01:4f8::1/64 dev v0 nodad
 ip -n "$H" addr add fd00:b::1/64 dev v0 nodad
-for a in 9.9.9.2/24 9.9.9.3/32 9.9.9.4/32 1.0.1.2/32; do
+for a in 9.9.9.3/32 9.9.9.4/32; do
 	ip -n "$P" addr add $a dev v0
 done
 ip -n "$P" addr add 2a01:4f8::2/64 dev v0 nodad
 ip -n "$P" addr add 2001:250::2/128 dev v0 nodad
 ip -n "$P" addr add fd00:b::2/64 dev v0 nodad
-ip -n "$H" link set v0 up
-ip -n "$P" link set v0 up
-ip -n "$H" route add 1.0.1.0/24 dev v0
 ip -n "$H" route add 2001:250::/35 dev v0
 ip -n "$P" route add 2a01:4f8::/64 dev v0 2>/dev/null
 

@@ -53,16 +53,8 @@ ok "without a table: status 66, stats 69, both say the table is absent"
 "$NFTBLOCK" fetch --config "$TMP/conf" >out 2>&1 || { cat out; fail "fetch"; }
 grep -qx "CN mine" cache/sources || fail "fetch wrote no sources line: $(cat cache/sources)"
 
-ip link add sth$$ netns "$H" type veth peer name stp$$ netns "$P" ||
-	skip "cannot create veth pairs"
-ip -n "$H" link set sth$$ name v0
-ip -n "$P" link set stp$$ name v0
-ip -n "$H" addr add 9.9.9.1/24 dev v0
-ip -n "$P" addr add 9.9.9.2/24 dev v0
-ip -n "$P" addr add 1.0.1.2/32 dev v0
-ip -n "$H" link set v0 up
-ip -n "$P" link set v0 up
-ip -n "$H" route add 1.0.1.0/24 dev v0
+veth_pair "$H" "$P" st
+peer_net "$H" "$P"
 nsx "$H" ping -q -c 1 -W 1 9.9.9.2 >/dev/null 2>&1 ||
 	nsx "$H" ping -q -c 1 -W 1 9.9.9.2 >/dev/null 2>&1 || fail "setup: no link"
 
