@@ -32,7 +32,7 @@ int cache_lock(const char *dir)
 {
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
-	return util_lock(dir, false);
+	return util_lock(dir, "lock", false, 0644);
 }
 
 int cache_write_file(const char *dir, const char *name, const char *buf,

@@ -265,7 +265,7 @@ static void check_locked(struct daemon *d, bool start, uint64_t t0)
  */
 static void daemon_check(struct daemon *d, bool start, uint64_t t0)
 {
-	int lock = util_lock(d->conf.state_dir, true);
+	int lock = state_lock(d->conf.state_dir);
 
 	check_locked(d, start, t0);
 	if (lock >= 0)

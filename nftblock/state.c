@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -350,26 +349,9 @@ int state_load_from(const char *dir, const char *name, struct state *st)
 
 int state_lock(const char *dir)
 {
-	char path[PATH_MAX];
-	int fd;
-
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, STATE_LOCK) >=
-	    sizeof(path))
-		return -ENAMETOOLONG;
-	/* read-only: an existing lock file works on a read-only mount too */
-	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			int ret = -errno;
-
-			close(fd);
-			return ret;
-		}
-	return fd;
+	return util_lock(dir, STATE_LOCK, true, 0600);
 }
 
 int state_remove(const char *dir)

@@ -226,10 +226,6 @@ static int apply_locked(const char *state_dir, const struct nft_gen *g,
 	return EX_OK;
 }
 
-static int lock_state(const char *state_dir)
-{
-	return state_lock(state_dir);
-}
 
 /* Return to generation id (0: no table at all). */
 static int roll_back(const char *state_dir, uint32_t id)
@@ -295,7 +291,7 @@ watch_confirm(const char *state_dir, unsigned seconds, uint32_t id)
 		nanosleep(&poll, NULL);
 	if (rename(path, taken))
 		_exit(EX_OK);	/* confirmed */
-	lock = lock_state(state_dir);
+	lock = state_lock(state_dir);
 	ret = roll_back(state_dir, id);
 	unlink(taken);
 	openlog("nftblock", LOG_PID, LOG_DAEMON);
@@ -350,7 +346,7 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 	ret = protect_ssh(g, o->force, &added);
 	if (ret)
 		return ret;
-	lock = lock_state(state_dir);
+	lock = state_lock(state_dir);
 	if (lock < 0) {
 		log_err("%s: cannot lock the state directory: %s; nothing was "
 			"changed", state_dir, strerror(-lock));
@@ -395,7 +391,7 @@ int sync_disable(const char *state_dir, FILE *out)
 	char path[PATH_MAX];
 	int lock, ret;
 
-	lock = lock_state(state_dir);
+	lock = state_lock(state_dir);
 	ret = nft_disable();
 	if (ret && ret != -ENOENT) {
 		if (lock >= 0)

@@ -193,15 +193,15 @@ int util_write_file_atomic(const char *dir, const char *name, const void *buf,
 	return 0;
 }
 
-int util_lock(const char *dir, bool wait)
+int util_lock(const char *dir, const char *name, bool wait, mode_t mode)
 {
 	char path[PATH_MAX];
 	int fd, ret;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/lock", dir) >=
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return -errno;
 	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB))) {

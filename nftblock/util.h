@@ -53,10 +53,12 @@ bool util_eq(const char *s, size_t len, const char *w);
 bool util_eq_nocase(const char *s, size_t len, const char *w);
 
 /*
- * Take an exclusive flock on dir/lock (created 0644, O_NOFOLLOW), waiting
- * for it when wait is set.  Returns the fd (close it to unlock), -EAGAIN
- * when another process holds it and wait is false, or -errno.
+ * Take an exclusive flock on dir/name (created with mode, O_NOFOLLOW;
+ * opened read-only, so that an existing lock file works on a read-only
+ * mount too), waiting for it when wait is set.  Returns the fd (close it
+ * to unlock), -EAGAIN when another process holds it and wait is false, or
+ * -errno.
  */
-int util_lock(const char *dir, bool wait);
+int util_lock(const char *dir, const char *name, bool wait, mode_t mode);
 
 #endif
