@@ -490,6 +490,25 @@ static void count_status(enum ustatus s, struct update_result *res)
 		res->refused++;
 }
 
+/* A unit of feed f: the world (cc 0) or one country's. */
+static void unit_setup(struct unit *u, const struct conf_feed *f, uint32_t cc)
+{
+	char code[3];
+
+	memset(u, 0, sizeof(*u));
+	u->f = f;
+	u->cc = cc;
+	ccset_init(&u->want, false);
+	snprintf(u->key, sizeof(u->key), "%s", f->name);
+	snprintf(u->label, sizeof(u->label), "%s", f->name);
+	if (cc) {
+		cc_format(cc, code);
+		snprintf(u->key, sizeof(u->key), "%s.%s", f->name, code);
+		snprintf(u->label, sizeof(u->label), "%s %s", f->name, code);
+		ccset_add(&u->want, cc);
+	}
+}
+
 /* One source for every country still without data. */
 static void run_source(const struct run *r, const struct conf_feed *f,
 		       struct selection *sel, struct update_result *res)
@@ -497,27 +516,13 @@ static void run_source(const struct run *r, const struct conf_feed *f,
 	struct unit *u = xcalloc(1, sizeof(*u));
 	bool world = conf_feed_scope(f) == SCOPE_WORLD;
 	const char *from = NULL;
-	char cc[3];
 	enum ustatus s;
 
 	for (size_t i = 0; i < sel->n; i++) {
 		if (sel->done[i])
 			continue;
-		if (!world || !u->f) {
-			memset(u, 0, sizeof(*u));
-			u->f = f;
-			ccset_init(&u->want, false);
-			u->cc = world ? 0 : sel->tags[i];
-			snprintf(u->key, sizeof(u->key), "%s", f->name);
-			snprintf(u->label, sizeof(u->label), "%s", f->name);
-			if (!world) {
-				cc_format(sel->tags[i], cc);
-				snprintf(u->key, sizeof(u->key), "%s.%s",
-					 f->name, cc);
-				snprintf(u->label, sizeof(u->label), "%s %s",
-					 f->name, cc);
-			}
-		}
+		if (!world || !u->f)
+			unit_setup(u, f, world ? 0 : sel->tags[i]);
 		from = sel->failed[i][0] ? sel->failed[i] : from;
 		ccset_add(&u->want, sel->tags[i]);
 		if (world)
@@ -678,24 +683,6 @@ static int load_unit(const struct run *r, struct unit *u,
 	if (ret)
 		log_err("%s: %s", u->label, u->why);
 	return ret ? -EBADMSG : 0;
-}
-
-static void unit_setup(struct unit *u, const struct conf_feed *f, uint32_t cc)
-{
-	char code[3];
-
-	memset(u, 0, sizeof(*u));
-	u->f = f;
-	u->cc = cc;
-	ccset_init(&u->want, false);
-	snprintf(u->key, sizeof(u->key), "%s", f->name);
-	snprintf(u->label, sizeof(u->label), "%s", f->name);
-	if (cc) {
-		cc_format(cc, code);
-		snprintf(u->key, sizeof(u->key), "%s.%s", f->name, code);
-		snprintf(u->label, sizeof(u->label), "%s %s", f->name, code);
-		ccset_add(&u->want, cc);
-	}
 }
 
 /* Every country of want whose recorded source is f, loaded from f. */
