@@ -547,6 +547,23 @@ static void run_source(const struct run *r, const struct conf_feed *f,
 	free(u);
 }
 
+/* The source recorded for cc in the sources file text, or "". */
+static void source_of(const char *text, uint32_t cc, char *feed, size_t n)
+{
+	char code[3];
+	size_t pos = 0, len = text ? strlen(text) : 0, ll;
+	const char *line;
+
+	feed[0] = '\0';
+	cc_format(cc, code);
+	while ((line = util_next_line(text, len, &pos, &ll)) != NULL) {
+		if (ll > 3 && !memcmp(line, code, 2) && line[2] == ' ') {
+			snprintf(feed, n, "%.*s", (int)(ll - 3), line + 3);
+			return;
+		}
+	}
+}
+
 /* Countries left without fresh data keep the source of their last good
  * data, read from the previous sources file. */
 static void keep_previous(const struct run *r, struct selection *sel,
@@ -558,19 +575,11 @@ static void keep_previous(const struct run *r, struct selection *sel,
 	cache_read_file(r->c->cache_dir, UPDATE_SOURCES_FILE,
 			MAX_COUNTS_BYTES, &buf, &len);
 	for (size_t i = 0; i < sel->n; i++) {
-		const char *p;
-
 		if (sel->done[i])
 			continue;
 		cc_format(sel->tags[i], cc);
-		p = buf ? strstr(buf, cc) : NULL;
-		while (p && p != buf && p[-1] != '\n')
-			p = strstr(p + 1, cc);
-		if (p && p[2] == ' ') {
-			size_t l = strcspn(p + 3, "\n");
-
-			snprintf(sel->feed[i], sizeof(sel->feed[i]), "%.*s",
-				 (int)l, p + 3);
+		source_of(buf, sel->tags[i], sel->feed[i], sizeof(sel->feed[i]));
+		if (sel->feed[i][0]) {
 			log_err("%s: keeping the last good data from %s", cc,
 				sel->feed[i]);
 			res->stale++;
@@ -625,23 +634,6 @@ int update_run(const struct conf *c, const struct ccset *want, bool force,
 }
 
 /* ---- loading the last good copies (no network) ---- */
-
-/* The source recorded for cc in the sources file text, or "". */
-static void source_of(const char *text, uint32_t cc, char *feed, size_t n)
-{
-	char code[3];
-	size_t pos = 0, len = text ? strlen(text) : 0, ll;
-	const char *line;
-
-	feed[0] = '\0';
-	cc_format(cc, code);
-	while ((line = util_next_line(text, len, &pos, &ll)) != NULL) {
-		if (ll > 3 && !memcmp(line, code, 2) && line[2] == ' ') {
-			snprintf(feed, n, "%.*s", (int)(ll - 3), line + 3);
-			return;
-		}
-	}
-}
 
 /* Parse one unit's cached files and add its compiled map to acc. */
 static int load_unit(const struct run *r, struct unit *u,
