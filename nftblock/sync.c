@@ -249,11 +249,11 @@ static int roll_back(const char *state_dir, uint32_t id)
 	return ret;
 }
 
-static int confirm_path(const char *state_dir, const char *suffix,
-			char *buf, size_t n)
+/* state_dir/NAME SUFFIX into buf: the confirm and disabled marks. */
+static int state_path(const char *state_dir, const char *name,
+		      const char *suffix, char *buf, size_t n)
 {
-	if ((size_t)snprintf(buf, n, "%s/%s%s", state_dir, SYNC_CONFIRM_FILE,
-			     suffix) >= n)
+	if ((size_t)snprintf(buf, n, "%s/%s%s", state_dir, name, suffix) >= n)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -284,8 +284,10 @@ watch_confirm(const char *state_dir, unsigned seconds, uint32_t id)
 	setsid();
 	signal(SIGHUP, SIG_IGN);
 	detach_stdio();
-	if (confirm_path(state_dir, "", path, sizeof(path)) ||
-	    confirm_path(state_dir, ".expired", taken, sizeof(taken)))
+	if (state_path(state_dir, SYNC_CONFIRM_FILE, "", path,
+		       sizeof(path)) ||
+	    state_path(state_dir, SYNC_CONFIRM_FILE, ".expired", taken,
+		       sizeof(taken)))
 		_exit(EX_SOFTWARE);
 	while (time(NULL) < deadline && !access(path, F_OK))
 		nanosleep(&poll, NULL);
@@ -357,7 +359,7 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 		       sync_kernel_error(-EPERM, "apply") : EX_CANTCREAT;
 	}
 	/* a new apply replaces a pending confirmation */
-	if (!confirm_path(state_dir, "", path, sizeof(path)))
+	if (!state_path(state_dir, SYNC_CONFIRM_FILE, "", path, sizeof(path)))
 		unlink(path);
 	ret = apply_locked(state_dir, g, &o->nft, out);
 	close(lock);	/* before the watcher forks: it must not hold it */
@@ -369,19 +371,12 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 	return ret;
 }
 
-static int disabled_path(const char *state_dir, char *buf, size_t n)
-{
-	if ((size_t)snprintf(buf, n, "%s/%s", state_dir, SYNC_DISABLED_FILE) >=
-	    n)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 bool sync_is_disabled(const char *state_dir)
 {
 	char path[PATH_MAX];
 
-	return !disabled_path(state_dir, path, sizeof(path)) &&
+	return !state_path(state_dir, SYNC_DISABLED_FILE, "", path,
+			   sizeof(path)) &&
 	       !access(path, F_OK);
 }
 
@@ -404,7 +399,7 @@ int sync_disable(const char *state_dir, FILE *out)
 	if (ret)
 		log_warn("%s: %s", state_dir, strerror(-ret));
 	/* a pending --confirm must not bring it back */
-	if (!confirm_path(state_dir, "", path, sizeof(path)))
+	if (!state_path(state_dir, SYNC_CONFIRM_FILE, "", path, sizeof(path)))
 		unlink(path);
 	ret = util_write_file_atomic(state_dir, SYNC_DISABLED_FILE, text,
 				     sizeof(text) - 1, 0600);
@@ -421,7 +416,8 @@ int sync_enable(const char *state_dir, const struct sync_opts *o, FILE *out)
 {
 	char path[PATH_MAX];
 
-	if (!disabled_path(state_dir, path, sizeof(path)) && unlink(path) &&
+	if (!state_path(state_dir, SYNC_DISABLED_FILE, "", path,
+			sizeof(path)) && unlink(path) &&
 	    errno != ENOENT) {
 		log_err("%s: %s", path, strerror(errno));
 		return EX_CANTCREAT;
@@ -433,7 +429,7 @@ int sync_confirm(const char *state_dir, FILE *out)
 {
 	char path[PATH_MAX];
 
-	if (confirm_path(state_dir, "", path, sizeof(path)))
+	if (state_path(state_dir, SYNC_CONFIRM_FILE, "", path, sizeof(path)))
 		return EX_USAGE;
 	if (unlink(path)) {
 		log_err("nothing waits for confirmation in %s (rolled back "
