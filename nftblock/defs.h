@@ -54,6 +54,11 @@ typedef unsigned __int128 u128;
 #define MAX_LOG_PREFIX_BYTES	127u		/* the kernel's NF_LOG_PREFIXLEN is 128 with the NUL */
 #define MAX_LOG_RATE		10000u		/* log lines per unit of time; more floods the journal */
 #define MAX_LOG_BURST		10000u		/* packets logged at once before the rate applies */
+#define MAX_LISTS		32u		/* named block-list sections ([list:NAME]) */
+#define MAX_LIST_NAME		24u		/* "ls_" + name is a chain and counter name */
+#define MAX_LIST_SOURCES	8u		/* files and feed URLs of one list */
+#define MAX_LIST_ENTRIES	(1u << 20)	/* addresses of one list; the largest public lists hold ~100k */
+#define MAX_SEEN_BYTES		(64u << 20)	/* first-seen records of every list */
 
 /* Fetching (fetch.c).  Defaults; [nftblock] keys override them. */
 #define FETCH_CONNECT_TIMEOUT	20u		/* seconds to open a connection */
