@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "compile.h"
 #include "conf.h"
+#include "lists.h"
 #include "log.h"
 #include "nft.h"
 #include "policy.h"
@@ -421,10 +422,12 @@ int cmd_enable(int argc, char **argv)
 	return sync_enable(dir, &so, stdout);
 }
 
-static void print_ranges(const struct rangeset *s, const char *label)
+/* label, or the tag's name (lists named by the recorded state g) */
+static void print_ranges(const struct rangeset *s, const char *label,
+			 const struct nft_gen *g)
 {
 	struct cidr c[MAX_CIDRS_PER_RANGE];
-	char buf[CIDR_STRLEN], cc[3];
+	char buf[CIDR_STRLEN], name[MAX_LISTS * (MAX_LIST_NAME + 1) + 8];
 
 	for (size_t i = 0; i < s->n; i++) {
 		size_t n = cidr_from_range(s->family, s->v[i].lo, s->v[i].hi, c,
@@ -432,7 +435,9 @@ static void print_ranges(const struct rangeset *s, const char *label)
 
 		for (size_t k = 0; k < n; k++)
 			printf("%s %s\n", label ? label :
-			       cc_format(s->v[i].tag, cc), cidr_format(&c[k], buf));
+			       lists_tag_name(g, s->v[i].tag, name,
+					      sizeof(name)),
+			       cidr_format(&c[k], buf));
 	}
 }
 
@@ -440,6 +445,7 @@ int cmd_dump(int argc, char **argv)
 {
 	struct rangeset map[2], allow[2];
 	struct kopts ko = { .state_dir = DEFAULT_STATE_DIR };
+	struct state st;
 	int ret;
 
 	if (kernel_opts(argc, argv, &ko) != argc) {
@@ -455,10 +461,14 @@ int cmd_dump(int argc, char **argv)
 		ret = sync_kernel_error(ret, "dump");
 		goto out;
 	}
+	/* the lists' names: from the recorded state */
+	if (state_load(ko.state_dir, &st))
+		nft_gen_init(&st.gen);
 	for (int f = 0; f < 2; f++)
-		print_ranges(&allow[f], "allow");
+		print_ranges(&allow[f], "allow", NULL);
 	for (int f = 0; f < 2; f++)
-		print_ranges(&map[f], NULL);
+		print_ranges(&map[f], NULL, &st.gen);
+	state_free(&st);
 	ret = fflush(stdout) ? EX_IOERR : EX_OK;
 out:
 	for (int f = 0; f < 2; f++) {
@@ -466,6 +476,41 @@ out:
 		rangeset_free(&allow[f]);
 	}
 	return ret;
+}
+
+/* why for an address in a list's range: named from the recorded state */
+static int why_list(const char *a, int family, const struct nft_why *w,
+		    bool json, struct conf *conf)
+{
+	char name[MAX_LISTS * (MAX_LIST_NAME + 1) + 8], dir[PATH_MAX];
+	char lo[CIDR_STRLEN], hi[CIDR_STRLEN];
+	bool scoped = false;
+	struct state st;
+
+	state_dir_of(NULL, conf ? conf->state_dir : NULL, dir, sizeof(dir));
+	if (state_load(dir, &st))
+		nft_gen_init(&st.gen);
+	lists_tag_name(&st.gen, w->tag, name, sizeof(name));
+	for (size_t k = 0; k < st.gen.nlists; k++)
+		if (w->tag & (1u << k) && lists_scoped(&st.gen.lists[k]))
+			scoped = true;
+	cidr_format_addr(family, w->lo, lo);
+	cidr_format_addr(family, w->hi, hi);
+	if (json)
+		printf("{\"address\":\"%s\",\"family\":%d,\"verdict\":"
+		       "\"%s\",\"rule\":\"%s\",\"exception\":%s,"
+		       "\"range\":{\"first\":\"%s\",\"last\":\"%s\"}}\n",
+		       a, family, w->allowed ? "accept" : scoped ? "scoped" :
+		       "drop", name, w->allowed ? "true" : "false", lo, hi);
+	else
+		printf("%s: %s range %s-%s: %s\n", a, name, lo, hi,
+		       w->allowed ? "exception: accept" : scoped ?
+		       "drop for the list's ports/protocols (see stats)" :
+		       "drop");
+	state_free(&st);
+	if (conf)
+		conf_free(conf);
+	return fflush(stdout) ? EX_IOERR : EX_OK;
 }
 
 static int why_usage(void)
@@ -514,6 +559,8 @@ int cmd_why(int argc, char **argv)
 	if (ret && config)
 		return ret;
 	cidr_format_addr(family, addr, a);
+	if (w.found && (w.tag & NFT_LIST_TAG))
+		return why_list(a, family, &w, json, loaded ? &conf : NULL);
 	if (json)
 		goto report;
 	if (w.found)

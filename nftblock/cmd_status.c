@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "json.h"
+#include "lists.h"
 #include "lastrun.h"
 #include "log.h"
 #include "metrics.h"
@@ -110,8 +111,10 @@ static void stats_text(const struct nft_counter *v, size_t n)
 	char cc[3];
 
 	for (size_t i = 0; i < n; i++)
-		printf("%s  packets=%" PRIu64 " bytes=%" PRIu64 "\n",
-		       v[i].tag ? cc_format(v[i].tag, cc) : v[i].name,
+		printf("%s%s  packets=%" PRIu64 " bytes=%" PRIu64 "\n",
+		       strncmp(v[i].name, "ls_", 3) ? "" : "list:",
+		       v[i].tag ? cc_format(v[i].tag, cc) :
+		       strncmp(v[i].name, "ls_", 3) ? v[i].name : v[i].name + 3,
 		       v[i].packets, v[i].bytes);
 }
 
@@ -360,6 +363,26 @@ static void text_feeds(const struct status *s)
 	}
 }
 
+/* Per applied list: its ranges and what lapses next. */
+static void text_lists(const struct status *s)
+{
+	char t[32];
+
+	for (size_t k = 0; !s->state_err && k < s->st.gen.nlists; k++) {
+		const struct nft_list *l = &s->st.gen.lists[k];
+		size_t n;
+		uint32_t next = lists_next_lapse(l, &n);
+
+		printf("list %s: ranges4=%zu ranges6=%zu%s", l->name,
+		       l->set[0].n, l->set[1].n,
+		       lists_scoped(l) ? " (port/protocol scoped)" : "");
+		if (next)
+			printf(", %zu will lapse, the next at %s", n,
+			       iso_time(next, t));
+		printf("\n");
+	}
+}
+
 static void text_state(const struct status *s)
 {
 	if (s->state_err == -ENOENT)
@@ -374,6 +397,7 @@ static void text_state(const struct status *s)
 		       "ranges6=%zu directions=%s\n", s->st.fp,
 		       s->st.gen.map[0].n, s->st.gen.map[1].n,
 		       dirs_text(s->st.gen.dirs));
+	text_lists(s);
 }
 
 static void text_kernel(const struct status *s)
@@ -500,6 +524,29 @@ static void json_fp(struct json *j, const char *key, uint64_t fp)
 	json_str(j, key, hex);
 }
 
+static void json_lists(struct json *j, const struct nft_gen *g)
+{
+	json_arr_begin(j, "lists");
+	for (size_t k = 0; k < g->nlists; k++) {
+		const struct nft_list *l = &g->lists[k];
+		size_t n;
+		uint32_t next = lists_next_lapse(l, &n);
+
+		json_obj_begin(j, NULL);
+		json_str(j, "name", l->name);
+		json_u64(j, "ranges4", l->set[0].n);
+		json_u64(j, "ranges6", l->set[1].n);
+		json_bool(j, "scoped", lists_scoped(l));
+		json_u64(j, "lapsing", n);
+		if (next)
+			json_i64(j, "next_lapse", next);
+		else
+			json_null(j, "next_lapse");
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 static void json_state(struct json *j, const struct status *s)
 {
 	json_obj_begin(j, "state");
@@ -511,6 +558,7 @@ static void json_state(struct json *j, const struct status *s)
 		json_u64(j, "ranges4", s->st.gen.map[0].n);
 		json_u64(j, "ranges6", s->st.gen.map[1].n);
 		json_str(j, "directions", dirs_text(s->st.gen.dirs));
+		json_lists(j, &s->st.gen);
 	}
 	json_obj_end(j);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf.h"
 #include "log.h"
@@ -19,7 +20,7 @@
 #define MAX_CONF_WORDS		4096u		/* words in one list value */
 
 enum section { SEC_NONE, SEC_NFTBLOCK, SEC_BLOCK, SEC_ALLOW, SEC_EXCEPT,
-	       SEC_FEED, SEC_LOG };
+	       SEC_FEED, SEC_LOG, SEC_LIST };
 
 struct pstate {
 	struct conf *c;
@@ -28,6 +29,7 @@ struct pstate {
 	unsigned flags;
 	enum section sec;
 	struct conf_feed *feed;
+	struct conf_list *list;
 	char *err;
 	size_t errlen;
 };
@@ -103,6 +105,15 @@ static void groups_free(struct conf_countries *cs)
 	cs->ngroups = 0;
 }
 
+static void list_free(struct conf_list *l)
+{
+	groups_free(&l->countries);
+	rangeset_free(&l->addrs[0]);
+	rangeset_free(&l->addrs[1]);
+	for (size_t i = 0; i < l->nfiles; i++)
+		free(l->files[i]);
+}
+
 void conf_free(struct conf *c)
 {
 	if (!c)
@@ -121,6 +132,9 @@ void conf_free(struct conf *c)
 	rangeset_free(&c->block_addrs[0]);
 	rangeset_free(&c->block_addrs[1]);
 	free(c->log.prefix);
+	for (size_t i = 0; i < c->nlists; i++)
+		list_free(&c->lists[i]);
+	free(c->lists);
 	for (size_t i = 0; i < c->nfeeds; i++)
 		feed_free(&c->feeds[i]);
 	free(c->feeds);
@@ -693,6 +707,298 @@ bad:
 		    q(n, nl, b, sizeof(b)));
 }
 
+/* ---- [list:NAME] ---- */
+
+struct conf_list *conf_list_find(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->nlists; i++)
+		if (!strcmp(c->lists[i].name, name))
+			return &c->lists[i];
+	return NULL;
+}
+
+/* n digits of s as a number in [lo, hi]; -1 when it is not. */
+static long digits(const char *s, size_t n, long lo, long hi)
+{
+	uint64_t v;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	if (util_parse_u64(s, n, (uint64_t)hi, &v) || (long)v < lo)
+		return -1;
+	return (long)v;
+}
+
+/* "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM[:SS]Z" as Unix time. */
+static int parse_until(const char *s, size_t n, uint32_t *out)
+{
+	struct tm tm = { 0 };
+	long y, mo, d, h = 0, mi = 0, se = 0;
+	time_t t;
+
+	if (n != 10 && n != 17 && n != 20)
+		return -EINVAL;
+	y = digits(s, 4, 1970, 2105);
+	mo = n >= 10 && s[4] == '-' ? digits(s + 5, 2, 1, 12) : -1;
+	d = s[7] == '-' ? digits(s + 8, 2, 1, 31) : -1;
+	if (y < 0 || mo < 0 || d < 0)
+		return -EINVAL;
+	if (n > 10) {
+		if (s[10] != 'T' || s[13] != ':' || s[n - 1] != 'Z')
+			return -EINVAL;
+		h = digits(s + 11, 2, 0, 23);
+		mi = digits(s + 14, 2, 0, 59);
+		se = n == 20 ? (s[16] == ':' ? digits(s + 17, 2, 0, 59) : -1)
+			     : 0;
+		if (h < 0 || mi < 0 || se < 0)
+			return -EINVAL;
+	}
+	tm.tm_year = (int)y - 1900;
+	tm.tm_mon = (int)mo - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_hour = (int)h;
+	tm.tm_min = (int)mi;
+	tm.tm_sec = (int)se;
+	t = timegm(&tm);
+	/* timegm normalises 02-31 to 03-03: refuse such dates */
+	if (t <= 0 || t > (time_t)UINT32_MAX || tm.tm_mday != (int)d)
+		return -EINVAL;
+	*out = (uint32_t)t;
+	return 0;
+}
+
+int conf_list_entry(const char *s, size_t len, struct cidr *cd,
+		    uint32_t *until)
+{
+	const char *w, *u;
+	size_t pos = 0, wl, ul;
+
+	*until = 0;
+	w = next_word(s, len, &pos, &wl);
+	if (!w || cidr_parse(w, wl, true, cd) || cd->len == 0)
+		return -EINVAL;
+	u = next_word(s, len, &pos, &ul);
+	if (!u)
+		return 0;
+	if (!util_eq(u, ul, "until"))
+		return -EINVAL;
+	u = next_word(s, len, &pos, &ul);
+	if (!u || parse_until(u, ul, until) || !*until)
+		return -EINVAL;
+	return next_word(s, len, &pos, &ul) ? -EINVAL : 0;
+}
+
+/* "ADDR [until DATE] ADDR ...": each entry tagged with its lapse time. */
+static int set_list_addrs(struct pstate *p, struct conf_list *l,
+			  const char *v, size_t len)
+{
+	const char *w;
+	size_t pos = 0, wl, n = 0, next, nl;
+	char b[MAX_ERR_BYTES];
+	struct cidr cd;
+	uint32_t until;
+
+	rangeset_clear(&l->addrs[0]);
+	rangeset_clear(&l->addrs[1]);
+	while ((w = next_word(v, len, &pos, &wl))) {
+		if (++n > MAX_CONF_WORDS)
+			return perr(p, "too many addresses");
+		/* take "until DATE" with the address */
+		next = pos;
+		if (next_word(v, len, &next, &nl) == v + next - nl &&
+		    util_eq(v + next - nl, nl, "until")) {
+			if (!next_word(v, len, &next, &nl))
+				return perr(p, "'until' without a date");
+			pos = next;
+			wl = (size_t)(v + pos - w);
+		}
+		if (conf_list_entry(w, wl, &cd, &until))
+			return perr(p, "'%s' is not ADDR[/LEN] [until "
+				    "YYYY-MM-DD]", q(w, wl, b, sizeof(b)));
+		rangeset_add_cidr(&l->addrs[cd.family == 6], &cd, until);
+	}
+	rangeset_normalize(&l->addrs[0]);
+	rangeset_normalize(&l->addrs[1]);
+	return 0;
+}
+
+static int set_list_files(struct pstate *p, struct conf_list *l,
+			  const char *v, size_t len)
+{
+	const char *w;
+	size_t pos = 0, wl;
+	char b[MAX_ERR_BYTES];
+
+	for (size_t i = 0; i < l->nfiles; i++)
+		free(l->files[i]);
+	l->nfiles = 0;
+	while ((w = next_word(v, len, &pos, &wl))) {
+		if (l->nfiles == MAX_LIST_SOURCES)
+			return perr(p, "more than %u files", MAX_LIST_SOURCES);
+		if (w[0] != '/' || wl > MAX_URL_BYTES)
+			return perr(p, "'%s' is not an absolute path",
+				    q(w, wl, b, sizeof(b)));
+		l->files[l->nfiles++] = xstrndup(w, wl);
+	}
+	return 0;
+}
+
+/* "90d", "12h", "30m", "45s"; "0" or "never": no expiry. */
+static int set_expire(struct pstate *p, uint32_t *dst, const char *v,
+		      size_t len)
+{
+	static const struct { char u; uint64_t s; } units[] = {
+		{ 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 },
+	};
+	char b[MAX_ERR_BYTES];
+	uint64_t n;
+
+	if (util_eq(v, len, "0") || util_eq(v, len, "never")) {
+		*dst = 0;
+		return 0;
+	}
+	for (size_t i = 0; len > 1 && i < sizeof(units) / sizeof(units[0]);
+	     i++) {
+		if (v[len - 1] != units[i].u)
+			continue;
+		if (util_parse_u64(v, len - 1, MAX_LIST_EXPIRE / units[i].s,
+				   &n) || !n)
+			break;
+		*dst = (uint32_t)(n * units[i].s);
+		return 0;
+	}
+	return perr(p, "expire '%s' is not a duration like 90d, 12h, 30m "
+		    "or 45s (at most %u days), or never",
+		    q(v, len, b, sizeof(b)), MAX_LIST_EXPIRE / 86400);
+}
+
+static int set_protocols(struct pstate *p, unsigned *dst, const char *v,
+			 size_t len)
+{
+	const char *w;
+	size_t pos = 0, wl;
+	char b[MAX_ERR_BYTES];
+
+	*dst = 0;
+	while ((w = next_word(v, len, &pos, &wl))) {
+		if (util_eq(w, wl, "tcp"))
+			*dst |= PROTO_TCP;
+		else if (util_eq(w, wl, "udp"))
+			*dst |= PROTO_UDP;
+		else if (util_eq(w, wl, "icmp"))
+			*dst |= PROTO_ICMP;
+		else
+			return perr(p, "protocol '%s' is not tcp, udp or icmp",
+				    q(w, wl, b, sizeof(b)));
+	}
+	return 0;
+}
+
+static int set_list_ports(struct pstate *p, struct conf_list *l,
+			  const char *v, size_t len)
+{
+	const char *w;
+	size_t pos = 0, wl;
+	int ret;
+
+	l->nports = 0;
+	while ((w = next_word(v, len, &pos, &wl))) {
+		if (l->nports == MAX_CONF_PORTS)
+			return perr(p, "more than %u ports", MAX_CONF_PORTS);
+		ret = parse_port(p, w, wl, &l->ports[l->nports]);
+		if (ret)
+			return ret;
+		l->nports++;
+	}
+	return 0;
+}
+
+/* url / insecure / checksum go to the list's feed section "list:NAME". */
+static int key_list_feed(struct pstate *p, struct conf_list *l,
+			 const char *k, size_t kl, const char *v, size_t vl)
+{
+	char name[MAX_LIST_NAME + 8];
+	struct conf_feed *f;
+	int ret;
+
+	snprintf(name, sizeof(name), "list:%s", l->name);
+	f = conf_feed_find(p->c, name);
+	if (!f) {
+		if (p->c->nfeeds == MAX_CONF_FEEDS)
+			return perr(p, "more than %u feeds", MAX_CONF_FEEDS);
+		f = feed_add(p->c, name, strlen(name));
+		f->format = FMT_CIDR;
+		f->scope = SCOPE_WORLD;
+		snprintf(f->where, sizeof(f->where), "%s", l->where);
+	}
+	p->feed = f;
+	ret = key_feed(p, k, kl, v, vl);
+	l->feed = f->url != NULL;
+	return ret;
+}
+
+static int key_list(struct pstate *p, const char *k, size_t kl,
+		    const char *v, size_t vl)
+{
+	struct conf_list *l = p->list;
+
+	if (util_eq(k, kl, "addresses"))
+		return set_list_addrs(p, l, v, vl);
+	if (util_eq(k, kl, "countries"))
+		return set_countries(p, &l->countries, v, vl);
+	if (util_eq(k, kl, "files"))
+		return set_list_files(p, l, v, vl);
+	if (util_eq(k, kl, "expire"))
+		return set_expire(p, &l->expire, v, vl);
+	if (util_eq(k, kl, "ports"))
+		return set_list_ports(p, l, v, vl);
+	if (util_eq(k, kl, "protocols"))
+		return set_protocols(p, &l->protos, v, vl);
+	if (util_eq(k, kl, "url") || util_eq(k, kl, "insecure") ||
+	    util_eq(k, kl, "checksum"))
+		return key_list_feed(p, l, k, kl, v, vl);
+	return 1;
+}
+
+static int open_list(struct pstate *p, const char *n, size_t nl)
+{
+	char b[MAX_ERR_BYTES];
+	struct conf_list *l;
+	size_t cap = p->c->nlists;
+
+	if (nl == 0 || nl > MAX_LIST_NAME)
+		goto bad;
+	for (size_t i = 0; i < nl; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') ||
+		      (n[i] >= '0' && n[i] <= '9') || n[i] == '-' ||
+		      n[i] == '_'))
+			goto bad;
+	for (size_t i = 0; i < p->c->nlists; i++)
+		if (util_eq(n, nl, p->c->lists[i].name)) {
+			p->list = &p->c->lists[i];
+			p->sec = SEC_LIST;
+			return 0;
+		}
+	if (p->c->nlists == MAX_LISTS)
+		return perr(p, "more than %u [list:NAME] sections", MAX_LISTS);
+	p->c->lists = xgrow(p->c->lists, &cap, p->c->nlists + 1,
+			    sizeof(*p->c->lists));
+	l = &p->c->lists[p->c->nlists++];
+	memset(l, 0, sizeof(*l));
+	memcpy(l->name, n, nl);
+	ccset_init(&l->countries.set, false);
+	rangeset_init(&l->addrs[0], 4);
+	rangeset_init(&l->addrs[1], 6);
+	snprintf(l->where, sizeof(l->where), "%s:%zu", p->name, p->line);
+	p->list = l;
+	p->sec = SEC_LIST;
+	return 0;
+bad:
+	return perr(p, "bad list name '%s' (1 to %u of a-z, 0-9, '-', '_')",
+		    q(n, nl, b, sizeof(b)), MAX_LIST_NAME);
+}
+
 static int open_section(struct pstate *p, const char *s, size_t len)
 {
 	char b[MAX_ERR_BYTES];
@@ -702,6 +1008,8 @@ static int open_section(struct pstate *p, const char *s, size_t len)
 		return open_feed(p, s + 5, len - 5);
 	if (p->flags & CONF_CATALOGUE)
 		return perr(p, "a feed file holds only [feed:NAME] sections");
+	if (len > 5 && !memcmp(s, "list:", 5))
+		return open_list(p, s + 5, len - 5);
 	if (util_eq(s, len, "nftblock"))
 		p->sec = SEC_NFTBLOCK;
 	else if (util_eq(s, len, "block"))
@@ -742,6 +1050,9 @@ static int set_key(struct pstate *p, const char *k, size_t kl, const char *v,
 		break;
 	case SEC_LOG:
 		ret = key_log(p, k, kl, v, vl);
+		break;
+	case SEC_LIST:
+		ret = key_list(p, k, kl, v, vl);
 		break;
 	default:
 		return perr(p, "'%s' outside any [section]",
@@ -950,6 +1261,35 @@ static int check_feed(const struct conf_feed *f, char *err, size_t errlen)
 	return ret;
 }
 
+/* Every list has a source; a list's feed has a URL the rules allow. */
+static int check_lists(const struct conf *c, char *err, size_t errlen)
+{
+	char name[MAX_LIST_NAME + 8];
+
+	for (size_t i = 0; i < c->nlists; i++) {
+		const struct conf_list *l = &c->lists[i];
+		const struct conf_feed *f;
+
+		snprintf(name, sizeof(name), "list:%s", l->name);
+		f = conf_feed_find(c, name);
+		if (f && !f->url) {
+			snprintf(err, errlen, "%s: [list:%s] sets insecure or "
+				 "checksum but no url", l->where, l->name);
+			return -EINVAL;
+		}
+		if (f && check_feed(f, err, errlen))
+			return -EINVAL;
+		if (!l->feed && !l->nfiles && !l->countries.any &&
+		    !l->addrs[0].n && !l->addrs[1].n) {
+			snprintf(err, errlen, "%s: [list:%s] has no entries: set "
+				 "addresses, files, url or countries", l->where,
+				 l->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int conf_check(const struct conf *c, char *err, size_t errlen)
 {
 	const struct conf_feed *f;
@@ -967,5 +1307,5 @@ int conf_check(const struct conf *c, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return check_lists(c, err, errlen);
 }

@@ -47,6 +47,29 @@ struct conf_port {
 	uint16_t lo, hi;
 };
 
+/* Whole protocols a block list can be limited to ([list:NAME] protocols). */
+enum conf_proto { PROTO_TCP = 1, PROTO_UDP = 2, PROTO_ICMP = 4 };
+
+/*
+ * A [list:NAME] section: a named block list of addresses and prefixes
+ * (inline, local files, a feed) and countries, with its own counter, an
+ * optional expiry and an optional port / protocol scope.
+ */
+struct conf_list {
+	char name[MAX_LIST_NAME + 1];	/* [a-z0-9_-] */
+	struct conf_countries countries;	/* direction unused */
+	struct rangeset addrs[2];	/* inline entries; tag: the Unix time
+					 * the entry lapses ("until"), 0 never */
+	char *files[MAX_LIST_SOURCES];	/* absolute paths */
+	size_t nfiles;
+	bool feed;			/* url set: feed section "list:NAME" */
+	uint32_t expire;		/* seconds after first seen; 0: never */
+	struct conf_port ports[MAX_CONF_PORTS];	/* scope: destination ports */
+	size_t nports;
+	unsigned protos;		/* scope: enum conf_proto bits */
+	char where[MAX_ERR_BYTES / 2];	/* "file:line" of its header */
+};
+
 /* [log]: logging of dropped packets (the kernel's log, rate-limited). */
 struct conf_log {
 	bool drops;		/* log what the country rules drop */
@@ -104,6 +127,8 @@ struct conf {
 	 * their country ([exceptions] still come first) */
 	struct rangeset block_addrs[2];	/* [0] IPv4, [1] IPv6, normal */
 	struct conf_log log;
+	struct conf_list *lists;	/* [list:NAME] sections, in order */
+	size_t nlists;
 	bool block_early;	/* [block] early: inbound drops before conntrack */
 };
 
@@ -137,6 +162,18 @@ const char *conf_direction_name(enum conf_direction d);
 
 /* The syslog name of a [log] level ("warn"). */
 const char *conf_log_level_name(unsigned level);
+
+/* The [list:NAME] section called name, or NULL. */
+struct conf_list *conf_list_find(const struct conf *c, const char *name);
+
+/*
+ * Parse one list entry "ADDR[/LEN] [until DATE]" of a list file's line
+ * (white space separated; DATE is YYYY-MM-DD, midnight UTC, or
+ * YYYY-MM-DDTHH:MM[:SS]Z) into *cd and *until (0: no until).  Returns 0 or
+ * -EINVAL.
+ */
+int conf_list_entry(const char *s, size_t len, struct cidr *cd,
+		    uint32_t *until);
 
 /* The feed section called name, or NULL. */
 struct conf_feed *conf_feed_find(const struct conf *c, const char *name);

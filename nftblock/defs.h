@@ -54,9 +54,10 @@ typedef unsigned __int128 u128;
 #define MAX_LOG_PREFIX_BYTES	127u		/* the kernel's NF_LOG_PREFIXLEN is 128 with the NUL */
 #define MAX_LOG_RATE		10000u		/* log lines per unit of time; more floods the journal */
 #define MAX_LOG_BURST		10000u		/* packets logged at once before the rate applies */
-#define MAX_LISTS		32u		/* named block-list sections ([list:NAME]) */
+#define MAX_LISTS		16u		/* named block-list sections ([list:NAME]): one bit each in a map tag */
 #define MAX_LIST_NAME		24u		/* "ls_" + name is a chain and counter name */
 #define MAX_LIST_SOURCES	8u		/* files and feed URLs of one list */
+#define MAX_LIST_EXPIRE		(3650u * 86400u)	/* expire: ten years is "never" */
 #define MAX_LIST_ENTRIES	(1u << 20)	/* addresses of one list; the largest public lists hold ~100k */
 #define MAX_SEEN_BYTES		(64u << 20)	/* first-seen records of every list */
 

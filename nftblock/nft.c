@@ -47,6 +47,7 @@
 #include "cc.h"
 #include "compile.h"
 #include "log.h"
+#include "lists.h"
 #include "nft.h"
 #include "xmalloc.h"
 
@@ -778,11 +779,97 @@ static void put_country(struct batch *b, const char *name,
 	put_drop(b, name, &all, l, name);
 }
 
+/* The verdict chain of a map tag: cc_XX for a country, lx_MASK (hex) for
+ * lists. */
 static void cc_chain(uint32_t tag, char buf[8])
 {
 	char cc[3];
 
-	snprintf(buf, 8, "cc_%s", cc_format(tag, cc));
+	if (tag & NFT_LIST_TAG)
+		snprintf(buf, 8, "lx_%04x", tag & NFT_LIST_MASK & 0xffffu);
+	else
+		snprintf(buf, 8, "cc_%s", cc_format(tag, cc));
+}
+
+/* A list's counter: "ls_NAME". */
+static void list_counter(const struct nft_list *l, char *buf, size_t n)
+{
+	snprintf(buf, n, "ls_%s", l->name);
+}
+
+/* [limit log] counter name C drop, for packets of proto (0: any) to ports
+ * lo-hi (0: any). */
+static void put_scope_drop(struct batch *b, const char *chain, uint8_t proto,
+			   uint16_t lo, uint16_t hi, const struct nft_log *l,
+			   const char *counter)
+{
+	for (int logrule = l->on ? 1 : 0; logrule >= 0; logrule--) {
+		struct nftnl_rule *r = rule_new(chain);
+
+		if (proto)
+			e_l4proto(r, proto);
+		if (lo)
+			e_port(r, true, lo, hi);
+		if (logrule) {
+			e_log(r, l, counter);
+		} else {
+			e_counter(r, counter);
+			e_verdict(r, NF_DROP);
+		}
+		put_rule(b, r);
+	}
+}
+
+/* chain lx_BIT of list k: its counter and the drops of its scope */
+static void put_list_chain(struct batch *b, const struct nft_gen *g, size_t k)
+{
+	const struct nft_list *l = &g->lists[k];
+	char chain[8], ctr[MAX_COUNTER_NAME];
+
+	cc_chain(NFT_LIST_TAG | 1u << k, chain);
+	list_counter(l, ctr, sizeof(ctr));
+	put_counter(b, ctr);
+	put_chain(b, NFT_MSG_NEWCHAIN, chain, -1);
+	put_flush_chain(b, chain);
+	if (!l->nports && !l->protos)
+		put_scope_drop(b, chain, 0, 0, 0, &g->log, ctr);
+	for (size_t i = 0; i < l->nports; i++)
+		put_scope_drop(b, chain, l->ports[i].proto, l->ports[i].lo,
+			       l->ports[i].hi, &g->log, ctr);
+	if (l->protos & NFT_PROTO_TCP)
+		put_scope_drop(b, chain, IPPROTO_TCP, 0, 0, &g->log, ctr);
+	if (l->protos & NFT_PROTO_UDP)
+		put_scope_drop(b, chain, IPPROTO_UDP, 0, 0, &g->log, ctr);
+	if (l->protos & NFT_PROTO_ICMP) {
+		put_scope_drop(b, chain, IPPROTO_ICMP, 0, 0, &g->log, ctr);
+		put_scope_drop(b, chain, IPPROTO_ICMPV6, 0, 0, &g->log, ctr);
+	}
+}
+
+/* chain lx_MASK of ranges several scoped lists hold: each list's rules */
+static void put_combo_chain(struct batch *b, uint32_t tag)
+{
+	char chain[8], to[8];
+
+	cc_chain(tag, chain);
+	put_chain(b, NFT_MSG_NEWCHAIN, chain, -1);
+	put_flush_chain(b, chain);
+	for (unsigned k = 0; k < MAX_LISTS; k++) {
+		struct nftnl_rule *r;
+		struct nftnl_expr *e;
+
+		if (!(tag & (1u << k)))
+			continue;
+		cc_chain(NFT_LIST_TAG | 1u << k, to);
+		r = rule_new(chain);
+		e = nftnl_expr_alloc("immediate");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT,
+				   (uint32_t)NFT_JUMP);
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, to);
+		nftnl_rule_add_expr(r, e);
+		put_rule(b, r);
+	}
 }
 
 /* ---- elements ------------------------------------------------------------- */
@@ -1388,6 +1475,8 @@ void nft_gen_init(struct nft_gen *g)
 		rangeset_init(&g->allow[f], f ? 6 : 4);
 		rangeset_init(&g->permit[f], f ? 6 : 4);
 		rangeset_init(&g->deny[f], f ? 6 : 4);
+		for (size_t k = 0; k < MAX_LISTS; k++)
+			rangeset_init(&g->lists[k].set[f], f ? 6 : 4);
 	}
 }
 
@@ -1400,6 +1489,8 @@ void nft_gen_free(struct nft_gen *g)
 		rangeset_free(&g->allow[f]);
 		rangeset_free(&g->permit[f]);
 		rangeset_free(&g->deny[f]);
+		for (size_t k = 0; k < MAX_LISTS; k++)
+			rangeset_free(&g->lists[k].set[f]);
 	}
 }
 
@@ -1412,22 +1503,43 @@ static bool same_log(const struct nft_log *a, const struct nft_log *b)
 	       !strcmp(a->prefix, b->prefix);
 }
 
+static bool same_ports(const struct nft_port *a, const struct nft_port *b,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].proto != b[i].proto || a[i].lo != b[i].lo ||
+		    a[i].hi != b[i].hi)
+			return false;
+	return true;
+}
+
+/* The lists' names and scopes (their chains), not their entries. */
+static bool same_lists(const struct nft_gen *a, const struct nft_gen *b)
+{
+	if (a->nlists != b->nlists)
+		return false;
+	for (size_t k = 0; k < a->nlists; k++) {
+		const struct nft_list *x = &a->lists[k], *y = &b->lists[k];
+
+		if (strcmp(x->name, y->name) || x->protos != y->protos ||
+		    x->nports != y->nports ||
+		    !same_ports(x->ports, y->ports, x->nports))
+			return false;
+	}
+	return true;
+}
+
 bool nft_gen_same_policy(const struct nft_gen *a, const struct nft_gen *b)
 {
 	if (a->dirs != b->dirs || a->permit_dirs != b->permit_dirs ||
 	    a->early != b->early || a->nports != b->nports ||
-	    !same_log(&a->log, &b->log))
+	    !same_log(&a->log, &b->log) || !same_lists(a, b))
 		return false;
 	for (int f = 0; f < 2; f++)
 		if (!a->permit[f].n != !b->permit[f].n ||
 		    !a->deny[f].n != !b->deny[f].n)
 			return false;
-	for (size_t i = 0; i < a->nports; i++)
-		if (a->ports[i].proto != b->ports[i].proto ||
-		    a->ports[i].lo != b->ports[i].lo ||
-		    a->ports[i].hi != b->ports[i].hi)
-			return false;
-	return true;
+	return same_ports(a->ports, b->ports, a->nports);
 }
 
 /* A 64-bit multiply-xorshift mix: fast, good enough to tell generations
@@ -1469,6 +1581,17 @@ static uint64_t hash_policy(uint64_t h, const struct nft_gen *g)
 	return h;
 }
 
+static uint64_t hash_list(uint64_t h, const struct nft_list *l)
+{
+	for (const char *p = l->name; *p; p++)
+		h = mix(h, (unsigned char)*p);
+	h = mix(h, (uint64_t)l->protos << 32 | l->nports);
+	for (size_t i = 0; i < l->nports; i++)
+		h = mix(h, (uint64_t)l->ports[i].proto << 32 |
+			(uint64_t)l->ports[i].lo << 16 | l->ports[i].hi);
+	return hash_set(hash_set(h, &l->set[0]), &l->set[1]);
+}
+
 uint64_t nft_gen_fingerprint(const struct nft_gen *g)
 {
 	uint64_t h = mix(0xcbf29ce484222325ull, g->dirs);
@@ -1486,6 +1609,8 @@ uint64_t nft_gen_fingerprint(const struct nft_gen *g)
 		}
 		h = hash_policy(h, g);
 	}
+	for (size_t k = 0; k < g->nlists; k++)
+		h = hash_list(h, &g->lists[k]);
 	return h & ~SLOT_MASK;
 }
 
@@ -1554,9 +1679,12 @@ static uint32_t *addr_order(const struct rangeset *s)
 	return ord;
 }
 
-/* Countries of a map set, each once (the set is sorted by tag). */
-static void put_countries(struct batch *b, const struct rangeset *rs,
-			  const struct rangeset *skip, const struct nft_log *l)
+/* The verdict chains of the tags of a map set, each once (the set is
+ * sorted by tag), but those of skip's tags: countries, lists of several
+ * scoped lists (a single list's chain is made by put_list_chain). */
+static void put_countries(struct batch *b, const struct nft_gen *g,
+			  const struct rangeset *rs,
+			  const struct rangeset *skip)
 {
 	char chain[8];
 
@@ -1570,8 +1698,12 @@ static void put_countries(struct batch *b, const struct rangeset *rs,
 			known = skip->v[k].tag == t;
 		if (known)
 			continue;
-		cc_chain(t, chain);
-		put_country(b, chain, l);
+		if (!(t & NFT_LIST_TAG)) {
+			cc_chain(t, chain);
+			put_country(b, chain, &g->log);
+		} else if (t & ((t & NFT_LIST_MASK) - 1)) {
+			put_combo_chain(b, t);
+		}
 	}
 }
 
@@ -1607,7 +1739,7 @@ static void build_diff(struct batch *b, const struct nft_gen *g,
 		rangeset_diff(&pperm[f], &perm[f], &del[6 + f], &add[6 + f]);
 	}
 	for (int f = 0; f < 2; f++)
-		put_countries(b, &add[f], &prev->gen->map[f], &g->log);
+		put_countries(b, g, &add[f], &prev->gen->map[f]);
 	/* a diff is small and ours: sort it in place */
 	for (int i = 0; i < NDIFF; i++) {	/* (an empty set's v may be NULL) */
 		if (del[i].n)
@@ -1669,8 +1801,10 @@ static void build_full(struct batch *b, const struct nft_gen *g,
 	put_table(b);
 	put_counter(b, "deny");
 	put_counter(b, "notallowed");
+	for (size_t k = 0; k < g->nlists; k++)
+		put_list_chain(b, g, k);
 	for (int f = 0; f < 2; f++)
-		put_countries(b, &g->map[f], NULL, &g->log);
+		put_countries(b, g, &g->map[f], NULL);
 	put_sets(b, slot, names);
 	if (bind_first) {
 		*switch_at = b->n;
@@ -1938,8 +2072,8 @@ static const char *distrust(const struct nft_gen *g, const struct nft_prev *p,
 	return NULL;
 }
 
-int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
-	      const struct nft_opts *o, struct nft_result *res)
+static int apply_gen(const struct nft_gen *g, struct nft_prev *prev,
+		     const struct nft_opts *o, struct nft_result *res)
 {
 	struct nft_opts local = { 0 };
 	struct kview v;
@@ -1987,6 +2121,52 @@ int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
 		res->restarts++;
 	}
 	nl_close(&nl);
+	return ret;
+}
+
+/* A view of g whose maps are the painted ones (lists_paint()): it shares
+ * every other set with g.  Free its maps only. */
+static void paint_view(const struct nft_gen *g, struct nft_gen *v)
+{
+	*v = *g;
+	for (int f = 0; f < 2; f++)
+		lists_paint(g, f, &v->map[f]);
+}
+
+/* The kernel's maps hold the lists painted over the countries: apply the
+ * painted views of g and prev->gen. */
+int nft_apply(const struct nft_gen *g, struct nft_prev *prev,
+	      const struct nft_opts *o, struct nft_result *res)
+{
+	struct nft_gen gv, pv;
+	struct nft_prev p2 = *prev;
+	int ret;
+
+	if (!g->nlists && !(prev->gen && prev->gen->nlists))
+		return apply_gen(g, prev, o, res);
+	paint_view(g, &gv);
+	if (prev->gen) {
+		paint_view(prev->gen, &pv);
+		p2.gen = &pv;
+	}
+	ret = apply_gen(&gv, &p2, o, res);
+	if (prev->gen && !p2.gen) {
+		/* apply_gen freed the view, and with it the sets it shared
+		 * with prev->gen: forget them there */
+		for (int f = 0; f < 2; f++) {
+			rangeset_init(&prev->gen->allow[f], f ? 6 : 4);
+			rangeset_init(&prev->gen->permit[f], f ? 6 : 4);
+			rangeset_init(&prev->gen->deny[f], f ? 6 : 4);
+			for (size_t k = 0; k < MAX_LISTS; k++)
+				rangeset_init(&prev->gen->lists[k].set[f],
+					      f ? 6 : 4);
+		}
+	} else if (prev->gen) {
+		rangeset_free(&pv.map[0]);
+		rangeset_free(&pv.map[1]);
+	}
+	rangeset_free(&gv.map[0]);
+	rangeset_free(&gv.map[1]);
 	return ret;
 }
 
@@ -2068,7 +2248,21 @@ static u128 key_of(const void *p, uint32_t len)
 
 static uint32_t tag_of_chain(const char *chain)
 {
-	uint32_t tag;
+	uint32_t tag, mask = 0;
+
+	if (chain && strlen(chain) == 7 && !strncmp(chain, "lx_", 3)) {
+		for (int i = 3; i < 7; i++) {
+			char c = chain[i];
+
+			if (c >= '0' && c <= '9')
+				mask = mask << 4 | (uint32_t)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				mask = mask << 4 | (uint32_t)(c - 'a' + 10);
+			else
+				return 0;
+		}
+		return mask && mask <= NFT_LIST_MASK ? NFT_LIST_TAG | mask : 0;
+	}
 
 	if (!chain || strlen(chain) != 5 || strncmp(chain, "cc_", 3) ||
 	    cc_parse(chain + 3, 2, &tag) == CC_BAD)
@@ -2325,7 +2519,8 @@ int nft_why(int family, u128 addr, struct nft_why *out)
 			 &out->tag);
 	if (!ret) {
 		out->found = true;
-		ret = get_counter(&nl, out->tag, out);
+		ret = out->tag & NFT_LIST_TAG ? 0 :
+		      get_counter(&nl, out->tag, out);
 	}
 	if (ret == -ENOENT)
 		ret = 0;

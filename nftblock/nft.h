@@ -74,6 +74,33 @@ struct nft_log {
 	unsigned level;			/* syslog level 0..7 */
 };
 
+/* Whole protocols a list's scope names (NFT_PROTO_* bits). */
+#define NFT_PROTO_TCP	1u
+#define NFT_PROTO_UDP	2u
+#define NFT_PROTO_ICMP	4u	/* ICMP and ICMPv6 */
+
+/*
+ * Map tags of the lists: NFT_LIST_TAG | the bit of each list that holds
+ * the range (lists[k] is bit k); country tags are below 0x10000.
+ */
+#define NFT_LIST_TAG	0x01000000u
+#define NFT_LIST_MASK	((1u << MAX_LISTS) - 1u)
+
+/*
+ * A named block list ([list:NAME]).  Unscoped (no ports, no protocols), it
+ * drops everything like a country; scoped, only packets to ports[] or of
+ * protos.  Its ranges share the geo maps with the countries (painted by
+ * lists_paint(), lists.h): one lookup per packet either way.
+ */
+struct nft_list {
+	char name[MAX_LIST_NAME + 1];
+	struct nft_port ports[MAX_CONF_PORTS];	/* destination ports */
+	size_t nports;
+	unsigned protos;		/* NFT_PROTO_* */
+	struct rangeset set[2];		/* normal; tag: the Unix time the
+					 * entry lapses, 0 never */
+};
+
 /* One generation: everything the table holds. */
 struct nft_gen {
 	unsigned dirs;			/* block-list directions (NFT_DIR_*) */
@@ -86,6 +113,8 @@ struct nft_gen {
 	size_t nports;
 	struct nft_log log;		/* [log] drops */
 	bool early;			/* inbound drops before conntrack */
+	struct nft_list lists[MAX_LISTS];	/* [list:NAME] sections */
+	size_t nlists;
 };
 
 /* What nftblock knows about what it last committed (see state.h). */

@@ -21,7 +21,10 @@
  *    caller may add the SSH client before or after); normal afterwards;
  *  - deny[]: [block] addresses (tag 0), replacing g->deny;
  *  - ports, log: [exceptions] ports and [log];
- *  - early: [block] early.
+ *  - early: [block] early;
+ *  - lists[]: the [list:NAME] sections' names, scopes and inline entries
+ *    (tag: until); the caller adds their files', feeds' and countries'
+ *    entries.
  * g must be initialized (nft_gen_init()); c is left unchanged.
  */
 void policy_from_conf(const struct conf *c, struct nft_gen *g);
@@ -34,6 +37,9 @@ enum policy_verdict {
 	POLICY_EXCEPTION,	/* allow[]: accepted before any drop */
 	POLICY_DENY,		/* deny[] ([block] addresses) */
 	POLICY_COUNTRY,		/* map[]: a blocked country, *tag */
+	POLICY_LIST,		/* an unscoped list, *tag = NFT_LIST_TAG | bit */
+	POLICY_SCOPED,		/* scoped lists only (some ports or protocols
+				 * dropped), *tag = NFT_LIST_TAG | their bits */
 	POLICY_NOTALLOWED,	/* allow-list mode, outside permit[] */
 };
 

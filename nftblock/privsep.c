@@ -231,9 +231,11 @@ static int take(const uint8_t *b, struct rangeset sets[PS_NSETS][2])
 	s = &sets[b[0]][f];
 	cc_format(tag, cc);
 	kind = cc_parse(cc, 2, &back);
-	if (lo > hi || hi > cidr_max(b[1]) || back != tag ||
-	    (kind != CC_COUNTRY && kind != CC_REGION) ||
-	    s->n >= MAX_STATE_RANGES)
+	/* PS_LIST: the tag is the list's index, else a country */
+	if (b[0] == PS_LIST ? tag >= MAX_LISTS :
+	    back != tag || (kind != CC_COUNTRY && kind != CC_REGION))
+		return -EBADMSG;
+	if (lo > hi || hi > cidr_max(b[1]) || s->n >= MAX_STATE_RANGES)
 		return -EBADMSG;
 	rangeset_add(s, lo, hi, tag);
 	return 0;

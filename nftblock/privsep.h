@@ -20,7 +20,13 @@
 #define PRIVSEP_USER	"nftblock"
 
 /* Record sets: which rangeset a record belongs to. */
-enum privsep_set { PS_BLOCK = 0, PS_PERMIT = 1, PS_NSETS };
+enum privsep_set {
+	PS_BLOCK,	/* the blocked countries' ranges */
+	PS_PERMIT,	/* the allowed countries' */
+	PS_LISTCC,	/* the countries named by lists */
+	PS_LIST,	/* the lists' feeds' entries, tag: the list's index */
+	PS_NSETS
+};
 
 /*
  * Fork a child that drops its privileges (see above; owner_dir is the
@@ -40,7 +46,7 @@ int privsep_write(int fd, struct rangeset sets[PS_NSETS][2]);
 /*
  * Read the child's records into sets (initialised by the caller) until
  * the end record, checking every one: known set and family, lo <= hi
- * within the family, a country tag, counts within MAX_STATE_RANGES; the
+ * within the family, a country tag (PS_LIST: a list index), counts within MAX_STATE_RANGES; the
  * result must be normal.  Returns 0 or -EBADMSG (nothing usable).
  */
 int privsep_read(int fd, struct rangeset sets[PS_NSETS][2]);

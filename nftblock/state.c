@@ -10,8 +10,11 @@
  * (big-endian) and a u32 tag.  policy: u32 flags (1 log on, 2 early) |
  * u32 nports | nports x (u32 proto, lo, hi) | u32 log rate, per, burst,
  * level | u32 prefix length | the prefix bytes.
- * Version 1 (before the policy) is refused as corrupt: the next apply is
- * then a full replace.
+ * Version 3 adds, after the ranges, the lists: u32 nlists | per list: u32
+ * name length | name | u32 protos | u32 nports | nports x (u32 proto, lo,
+ * hi) | u64 count4 | u64 count6 | ranges as above (tag: lapse time).
+ * Version 2 (no lists) is still read.  Version 1 (before the policy) is
+ * refused as corrupt: the next apply is then a full replace.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +31,7 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC	"NFTBLKS1"
-#define STATE_VERSION	2u
+#define STATE_VERSION	3u
 #define NSETS		8
 #define HDR_BYTES	(8 + 4 + 4 + 8 + 4 + 4 + NSETS * 8)
 #define FLAG_LOG	1u
@@ -87,23 +90,56 @@ static const struct rangeset *set_of(const struct nft_gen *g, int i)
 	}
 }
 
+static void encode_ranges(struct wbuf *w, const struct rangeset *s)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		w_addr(w, s->family, s->v[k].lo);
+		w_addr(w, s->family, s->v[k].hi);
+		w_u32(w, s->v[k].tag);
+	}
+}
+
+static void encode_ports(struct wbuf *w, const struct nft_port *p, size_t n)
+{
+	w_u32(w, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		w_u32(w, p[i].proto);
+		w_u32(w, p[i].lo);
+		w_u32(w, p[i].hi);
+	}
+}
+
 static void encode_policy(const struct nft_gen *g, struct wbuf *w)
 {
 	size_t pl = strlen(g->log.prefix);
 
 	w_u32(w, (g->log.on ? FLAG_LOG : 0) | (g->early ? FLAG_EARLY : 0));
-	w_u32(w, (uint32_t)g->nports);
-	for (size_t i = 0; i < g->nports; i++) {
-		w_u32(w, g->ports[i].proto);
-		w_u32(w, g->ports[i].lo);
-		w_u32(w, g->ports[i].hi);
-	}
+	encode_ports(w, g->ports, g->nports);
 	w_u32(w, g->log.rate);
 	w_u32(w, g->log.per);
 	w_u32(w, g->log.burst);
 	w_u32(w, g->log.level);
 	w_u32(w, (uint32_t)pl);
 	w_bytes(w, g->log.prefix, pl);
+}
+
+
+static void encode_lists(const struct nft_gen *g, struct wbuf *w)
+{
+	w_u32(w, (uint32_t)g->nlists);
+	for (size_t k = 0; k < g->nlists; k++) {
+		const struct nft_list *l = &g->lists[k];
+		size_t nl = strlen(l->name);
+
+		w_u32(w, (uint32_t)nl);
+		w_bytes(w, l->name, nl);
+		w_u32(w, l->protos);
+		encode_ports(w, l->ports, l->nports);
+		w_u64(w, l->set[0].n);
+		w_u64(w, l->set[1].n);
+		encode_ranges(w, &l->set[0]);
+		encode_ranges(w, &l->set[1]);
+	}
 }
 
 static void encode(const struct state *st, struct wbuf *w)
@@ -115,6 +151,10 @@ static void encode(const struct state *st, struct wbuf *w)
 	 * map is ~10 MB; doubling would hold twice that for a moment) */
 	for (int i = 0; i < NSETS; i++)
 		est += set_of(&st->gen, i)->n * (i % 2 ? 36 : 12);
+	for (size_t k = 0; k < st->gen.nlists; k++)
+		est += 32 + MAX_LIST_NAME + MAX_CONF_PORTS * 12 +
+		       st->gen.lists[k].set[0].n * 12 +
+		       st->gen.lists[k].set[1].n * 36;
 	w->p = xgrow(w->p, &w->cap, est, 1);
 	w_bytes(w, STATE_MAGIC, 8);
 	w_u32(w, STATE_VERSION);
@@ -125,15 +165,9 @@ static void encode(const struct state *st, struct wbuf *w)
 	for (int i = 0; i < NSETS; i++)
 		w_u64(w, set_of(&st->gen, i)->n);
 	encode_policy(&st->gen, w);
-	for (int i = 0; i < NSETS; i++) {
-		const struct rangeset *s = set_of(&st->gen, i);
-
-		for (size_t k = 0; k < s->n; k++) {
-			w_addr(w, s->family, s->v[k].lo);
-			w_addr(w, s->family, s->v[k].hi);
-			w_u32(w, s->v[k].tag);
-		}
-	}
+	for (int i = 0; i < NSETS; i++)
+		encode_ranges(w, set_of(&st->gen, i));
+	encode_lists(&st->gen, w);
 	w_u32(w, (uint32_t)crc32(0, w->p, (uInt)w->len));
 }
 
@@ -204,6 +238,28 @@ static bool r_has(const struct rbuf *r, size_t n)
 	return r->pos <= r->len - 4 && n <= r->len - 4 - r->pos;
 }
 
+/* Ports as conf.c checks them. */
+static int decode_ports(struct rbuf *r, struct nft_port *ports, size_t *np)
+{
+	uint32_t n;
+
+	if (!r_has(r, 4))
+		return -EBADMSG;
+	n = r_u32(r);
+	if (n > MAX_CONF_PORTS || !r_has(r, (size_t)n * 12))
+		return -EBADMSG;
+	for (*np = 0; *np < n; (*np)++) {
+		uint32_t proto = r_u32(r), lo = r_u32(r), hi = r_u32(r);
+
+		if ((proto != 6 && proto != 17) || lo == 0 || hi < lo ||
+		    hi > 65535)
+			return -EBADMSG;
+		ports[*np] = (struct nft_port){ (uint8_t)proto, (uint16_t)lo,
+						(uint16_t)hi };
+	}
+	return 0;
+}
+
 /* The [log] and ports part; every value checked as conf.c checks it. */
 static int decode_policy(struct rbuf *r, struct nft_gen *g)
 {
@@ -218,16 +274,9 @@ static int decode_policy(struct rbuf *r, struct nft_gen *g)
 		return -EBADMSG;
 	g->log.on = flags & FLAG_LOG;
 	g->early = flags & FLAG_EARLY;
-	for (g->nports = 0; g->nports < n; g->nports++) {
-		struct nft_port *p = &g->ports[g->nports];
-		uint32_t proto = r_u32(r), lo = r_u32(r), hi = r_u32(r);
-
-		if ((proto != 6 && proto != 17) || lo == 0 || hi < lo ||
-		    hi > 65535)
-			return -EBADMSG;
-		*p = (struct nft_port){ (uint8_t)proto, (uint16_t)lo,
-					(uint16_t)hi };
-	}
+	r->pos -= 4;	/* the port count again */
+	if (decode_ports(r, g->ports, &g->nports))
+		return -EBADMSG;
 	g->log.rate = r_u32(r);
 	g->log.per = r_u32(r);
 	g->log.burst = r_u32(r);
@@ -249,8 +298,73 @@ static int decode_policy(struct rbuf *r, struct nft_gen *g)
 	return 0;
 }
 
+/* n ranges of family into s, which must come out normal. */
+static int decode_ranges(struct rbuf *r, uint64_t n, struct rangeset *s)
+{
+	if (n > MAX_STATE_RANGES ||
+	    !r_has(r, (size_t)n * (s->family == 4 ? 12 : 36)))
+		return -EBADMSG;
+	for (uint64_t k = 0; k < n; k++) {
+		u128 lo = r_addr(r, s->family);
+		u128 hi = r_addr(r, s->family);
+		uint32_t tag = r_u32(r);
+
+		if (lo > hi || hi > cidr_max(s->family))
+			return -EBADMSG;
+		rangeset_add(s, lo, hi, tag);
+	}
+	return rangeset_is_normal(s) ? 0 : -EBADMSG;
+}
+
+static int decode_list(struct rbuf *r, struct nft_list *l)
+{
+	uint32_t nl;
+	uint64_t n4, n6;
+
+	if (!r_has(r, 4))
+		return -EBADMSG;
+	nl = r_u32(r);
+	if (!nl || nl > MAX_LIST_NAME || !r_has(r, (size_t)nl + 4))
+		return -EBADMSG;
+	for (uint32_t i = 0; i < nl; i++) {
+		char c = (char)r->p[r->pos++];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return -EBADMSG;
+		l->name[i] = c;
+	}
+	l->name[nl] = '\0';
+	l->protos = r_u32(r);
+	if (l->protos & ~(NFT_PROTO_TCP | NFT_PROTO_UDP | NFT_PROTO_ICMP) ||
+	    decode_ports(r, l->ports, &l->nports) || !r_has(r, 16))
+		return -EBADMSG;
+	n4 = r_u64(r);
+	n6 = r_u64(r);
+	if (decode_ranges(r, n4, &l->set[0]) ||
+	    decode_ranges(r, n6, &l->set[1]))
+		return -EBADMSG;
+	return 0;
+}
+
+static int decode_lists(struct rbuf *r, struct nft_gen *g)
+{
+	uint32_t n;
+
+	if (!r_has(r, 4))
+		return -EBADMSG;
+	n = r_u32(r);
+	if (n > MAX_LISTS)
+		return -EBADMSG;
+	for (g->nlists = 0; g->nlists < n; g->nlists++)
+		if (decode_list(r, &g->lists[g->nlists]))
+			return -EBADMSG;
+	return r->pos == r->len - 4 ? 0 : -EBADMSG;
+}
+
 /* Sizes first: every count is bounded and the file length must match. */
-static int decode_header(struct rbuf *r, struct state *st, uint64_t n[NSETS])
+static int decode_header(struct rbuf *r, struct state *st, uint64_t n[NSETS],
+			 uint32_t *version)
 {
 	size_t need = 4;
 	int ret;
@@ -262,7 +376,8 @@ static int decode_header(struct rbuf *r, struct state *st, uint64_t n[NSETS])
 	     (uLong)r->p[r->len - 2] << 16 | (uLong)r->p[r->len - 1] << 24))
 		return -EBADMSG;
 	r->pos = 8;
-	if (r_u32(r) != STATE_VERSION)
+	*version = r_u32(r);
+	if (*version != 2 && *version != STATE_VERSION)
 		return -EBADMSG;
 	st->gen.dirs = r_u32(r);
 	st->fp = r_u64(r);
@@ -278,33 +393,25 @@ static int decode_header(struct rbuf *r, struct state *st, uint64_t n[NSETS])
 	if (ret)
 		return ret;
 	need += r->pos;
-	return need == r->len && st->gen.dirs <= 7 &&
+	/* version 3: the lists follow the ranges */
+	return (need == r->len || (*version > 2 && need < r->len)) &&
+	       st->gen.dirs <= 7 &&
 	       st->gen.permit_dirs <= 7 ? 0 : -EBADMSG;
 }
 
 static int decode(struct rbuf *r, struct state *st)
 {
 	uint64_t n[NSETS];
-	int ret = decode_header(r, st, n);
+	uint32_t version;
+	int ret = decode_header(r, st, n, &version);
 
 	if (ret)
 		return ret;
-	for (int i = 0; i < NSETS; i++) {
-		struct rangeset *s = (struct rangeset *)set_of(&st->gen, i);
-
-		for (uint64_t k = 0; k < n[i]; k++) {
-			u128 lo = r_addr(r, s->family);
-			u128 hi = r_addr(r, s->family);
-			uint32_t tag = r_u32(r);
-
-			if (lo > hi || hi > cidr_max(s->family))
-				return -EBADMSG;
-			rangeset_add(s, lo, hi, tag);
-		}
-		if (!rangeset_is_normal(s))
+	for (int i = 0; i < NSETS; i++)
+		if (decode_ranges(r, n[i],
+				  (struct rangeset *)set_of(&st->gen, i)))
 			return -EBADMSG;
-	}
-	return 0;
+	return version > 2 ? decode_lists(r, &st->gen) : 0;
 }
 
 int state_decode(const void *buf, size_t len, struct state *st)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "fetch.h"
 #include "genstore.h"
 #include "lastrun.h"
+#include "lists.h"
+#include "listsrc.h"
 #include "metrics.h"
 #include "log.h"
 #include "policy.h"
@@ -65,6 +68,13 @@ int sync_kernel_error(int err, const char *what)
 	}
 }
 
+uint32_t sync_now(void)
+{
+	time_t t = time(NULL);
+
+	return t < 0 ? 0 : t > (time_t)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+}
+
 /* ---- the SSH client ---- */
 
 bool sync_ssh_client(int *family, u128 *addr)
@@ -92,11 +102,42 @@ bool sync_ssh_client(int *family, u128 *addr)
 
 /* Whether g's rules would drop the SSH client (inbound or its replies
  * outbound); *why names the rule. */
+/* Does a scoped list of mask drop tcp port? */
+static bool scope_drops(const struct nft_gen *g, uint32_t mask, uint16_t port)
+{
+	for (size_t k = 0; k < g->nlists; k++) {
+		const struct nft_list *l = &g->lists[k];
+
+		if (!(mask & (1u << k)))
+			continue;
+		if (l->protos & NFT_PROTO_TCP)
+			return true;
+		for (size_t i = 0; i < l->nports; i++)
+			if (l->ports[i].proto == IPPROTO_TCP &&
+			    l->ports[i].lo <= port && port <= l->ports[i].hi)
+				return true;
+	}
+	return false;
+}
+
+/* The port of this host's SSH server (SSH_CONNECTION's fourth field). */
+static uint16_t ssh_port(void)
+{
+	const char *v = getenv("SSH_CONNECTION"), *p;
+	uint64_t port;
+
+	if (!v || !(p = strrchr(v, ' ')) || util_parse_u64(p + 1, strlen(p + 1),
+							   65535, &port) ||
+	    !port)
+		return 22;
+	return (uint16_t)port;
+}
+
 static bool blocked_by(const struct nft_gen *g, int family, u128 addr,
 		       char *why, size_t n)
 {
 	static const unsigned dirs[] = { NFT_DIR_IN, NFT_DIR_OUT };
-	char cc[3];
+	char cc[3], name[64];
 
 	for (size_t i = 0; i < 2; i++) {
 		uint32_t tag = 0;
@@ -107,6 +148,16 @@ static bool blocked_by(const struct nft_gen *g, int family, u128 addr,
 			return true;
 		case POLICY_DENY:
 			snprintf(why, n, "[block] addresses");
+			return true;
+		case POLICY_LIST:
+			snprintf(why, n, "%s", lists_tag_name(g, tag, name,
+							      sizeof(name)));
+			return true;
+		case POLICY_SCOPED:
+			if (!scope_drops(g, tag, ssh_port()))
+				break;
+			snprintf(why, n, "%s (tcp/%u)", lists_tag_name(g, tag,
+				 name, sizeof(name)), ssh_port());
 			return true;
 		case POLICY_NOTALLOWED:
 			snprintf(why, n, "not in the [allow] countries");
@@ -345,6 +396,9 @@ int sync_apply(const char *state_dir, struct nft_gen *g,
 	bool added;
 	int lock, ret;
 
+	/* a stored generation may hold entries that lapsed since */
+	if (lists_drop_lapsed(g, sync_now()))
+		log_info("lists: entries that lapsed since were left out");
 	ret = protect_ssh(g, o->force, &added);
 	if (ret)
 		return ret;
@@ -490,7 +544,7 @@ int sync_apply_stored(const char *state_dir, uint32_t id,
 struct child_arg {
 	const struct conf *c;
 	const struct sync_opts *o;
-	struct ccset block, permit, all;
+	struct ccset block, permit, listcc, all;
 	bool fetch_only;	/* no ranges: the fetch command */
 };
 
@@ -501,7 +555,7 @@ static int child_main(void *p, int fd)
 	struct child_arg *a = p;
 	struct rangeset sets[PS_NSETS][2];
 	struct update_result ur = { 0 };
-	unsigned missing = 0, m2 = 0;
+	unsigned missing = 0, m2 = 0, m3 = 0, m4 = 0;
 	int ret = 0, code = EX_OK;
 
 	if (!a->o->offline) {
@@ -516,6 +570,12 @@ static int child_main(void *p, int fd)
 				a->c->cache_dir);
 			return EX_TEMPFAIL;
 		}
+		if (ret) {
+			log_err("%s: %s", a->c->cache_dir, strerror(-ret));
+			return EX_CANTCREAT;
+		}
+		if (!ret)
+			ret = update_lists(a->c, a->o->force, stdout, &ur);
 		if (ret) {
 			log_err("%s: %s", a->c->cache_dir, strerror(-ret));
 			return EX_CANTCREAT;
@@ -536,6 +596,10 @@ static int child_main(void *p, int fd)
 	if (!ret)
 		ret = update_load(a->c, &a->permit, sets[PS_PERMIT], &m2);
 	if (!ret)
+		ret = update_load(a->c, &a->listcc, sets[PS_LISTCC], &m3);
+	if (!ret)
+		ret = update_load_lists(a->c, sets[PS_LIST], &m4);
+	if (!ret)
 		ret = privsep_write(fd, sets);
 	for (unsigned s = 0; s < PS_NSETS; s++) {
 		rangeset_free(&sets[s][0]);
@@ -543,7 +607,7 @@ static int child_main(void *p, int fd)
 	}
 	if (ret)
 		return ret == -EBADMSG ? EX_DATAERR : EX_IOERR;
-	return missing + m2 ? EX_UNAVAILABLE : code;
+	return missing + m2 + m3 + m4 ? EX_UNAVAILABLE : code;
 }
 
 /* ---- plan ---- */
@@ -658,6 +722,47 @@ static void plan_plain(FILE *out, const char *label,
 		fprintf(out, "plan: %s: +%zu -%zu ranges\n", label, add, del);
 }
 
+/* The date of a lapse time, "2027-02-22 00:00 UTC". */
+static char *lapse_str(uint32_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M UTC", &tm))
+		snprintf(buf, n, "@%u", t);
+	return buf;
+}
+
+/* Per list: ranges that go and come, and what lapses next. */
+static void plan_lists(FILE *out, const struct nft_gen *old,
+		       const struct nft_gen *g)
+{
+	static const struct rangeset none[2];
+	char label[MAX_LIST_NAME + 8], when[40];
+
+	for (size_t k = 0; k < g->nlists; k++) {
+		const struct nft_list *l = &g->lists[k];
+		const struct rangeset *prev = none;
+		uint32_t next;
+		size_t n;
+
+		for (size_t j = 0; j < old->nlists; j++)
+			if (!strcmp(old->lists[j].name, l->name))
+				prev = old->lists[j].set;
+		snprintf(label, sizeof(label), "list:%s", l->name);
+		plan_plain(out, label, prev == none ? g->lists[k].set : prev,
+			   l->set);
+		if (prev == none)
+			fprintf(out, "plan: %s: new, %zu range(s)\n", label,
+				l->set[0].n + l->set[1].n);
+		next = lists_next_lapse(l, &n);
+		if (next)
+			fprintf(out, "plan: %s: %zu entr%s will lapse, the "
+				"next at %s\n", label, n, n == 1 ? "y" : "ies",
+				lapse_str(next, when, sizeof(when)));
+	}
+}
+
 /* Print what applying g over old would change. */
 static void print_plan(FILE *out, const struct nft_gen *old,
 		       const struct nft_gen *g)
@@ -667,6 +772,7 @@ static void print_plan(FILE *out, const struct nft_gen *old,
 	changes += plan_sets(out, "allow ", old->permit, g->permit);
 	plan_plain(out, "exceptions", old->allow, g->allow);
 	plan_plain(out, "[block] addresses", old->deny, g->deny);
+	plan_lists(out, old, g);
 	if (old->dirs != g->dirs)
 		fprintf(out, "plan: block directions: %s -> %s\n",
 			conf_direction_name((enum conf_direction)old->dirs),
@@ -706,11 +812,16 @@ static void child_setup(struct child_arg *a, const struct conf *c,
 	a->o = o;
 	ccset_init(&a->block, false);
 	ccset_init(&a->permit, false);
+	ccset_init(&a->listcc, false);
 	ccset_init(&a->all, false);
 	conf_countries_expand(&c->block, &a->block);
 	conf_countries_expand(&c->allow, &a->permit);
 	conf_countries_expand(&c->block, &a->all);
 	conf_countries_expand(&c->allow, &a->all);
+	for (size_t k = 0; k < c->nlists; k++) {
+		conf_countries_expand(&c->lists[k].countries, &a->listcc);
+		conf_countries_expand(&c->lists[k].countries, &a->all);
+	}
 }
 
 int sync_fetch(const struct conf *c, bool force, FILE *out)
@@ -784,7 +895,8 @@ int sync_commit(const char *state_dir, struct nft_gen *g,
 /* Run the child and take its validated ranges into g.  Returns the
  * child's code (or EX_SOFTWARE for bad data). */
 static int gather(const struct conf *c, struct child_arg *a,
-		  struct nft_gen *g)
+		  struct nft_gen *g, struct rangeset lcc[2],
+		  struct rangeset lfeed[2])
 {
 	struct rangeset sets[PS_NSETS][2];
 	pid_t pid;
@@ -811,16 +923,50 @@ static int gather(const struct conf *c, struct child_arg *a,
 	for (int f = 0; f < 2; f++) {
 		rangeset_move(&g->map[f], &sets[PS_BLOCK][f]);
 		rangeset_move(&g->permit[f], &sets[PS_PERMIT][f]);
-		rangeset_free(&sets[PS_BLOCK][f]);
-		rangeset_free(&sets[PS_PERMIT][f]);
+		rangeset_move(&lcc[f], &sets[PS_LISTCC][f]);
+		rangeset_move(&lfeed[f], &sets[PS_LIST][f]);
+		for (unsigned s = 0; s < PS_NSETS; s++)
+			rangeset_free(&sets[s][f]);
 	}
 	return code;
+}
+
+/* The lists' entries: files, countries, feeds, then expiry (the
+ * first-seen records are kept unless planning).  0 or an exit code. */
+static int gather_lists(const struct conf *c, const struct sync_opts *o,
+			struct nft_gen *g, const struct rangeset lcc[2],
+			const struct rangeset lfeed[2])
+{
+	char err[MAX_ERR_BYTES * 2];
+	size_t lapsed;
+	int ret;
+
+	if (!g->nlists)
+		return 0;
+	ret = listsrc_files(c, g, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret == -EINVAL ? EX_CONFIG : EX_NOINPUT;
+	}
+	listsrc_merge(c, lcc, lfeed, g);
+	ret = listsrc_expire(c, g, c->state_dir, sync_now(), !o->plan,
+			     &lapsed);
+	if (ret) {
+		log_err("%s: first-seen records: %s", c->state_dir,
+			strerror(-ret));
+		return EX_CANTCREAT;
+	}
+	if (lapsed)
+		log_info("lists: %zu entr%s lapsed", lapsed,
+			 lapsed == 1 ? "y has" : "ies have");
+	return 0;
 }
 
 static int pipeline(const struct conf *c, const struct sync_opts *o,
 		    FILE *out)
 {
 	struct child_arg *a = calloc(1, sizeof(*a));
+	struct rangeset lcc[2], lfeed[2];
 	struct nft_gen g;
 	int code, ret;
 
@@ -828,15 +974,27 @@ static int pipeline(const struct conf *c, const struct sync_opts *o,
 		return EX_OSERR;
 	child_setup(a, c, o);
 	nft_gen_init(&g);
-	code = gather(c, a, &g);
+	for (int f = 0; f < 2; f++) {
+		rangeset_init(&lcc[f], f ? 6 : 4);
+		rangeset_init(&lfeed[f], f ? 6 : 4);
+	}
+	code = gather(c, a, &g, lcc, lfeed);
 	free(a);
+	if (code == EX_OK || code == EX_TEMPFAIL || code == EX_UNAVAILABLE) {
+		policy_from_conf(c, &g);
+		ret = gather_lists(c, o, &g, lcc, lfeed);
+		code = ret ? ret : code;
+	}
+	for (int f = 0; f < 2; f++) {
+		rangeset_free(&lcc[f]);
+		rangeset_free(&lfeed[f]);
+	}
 	if (code != EX_OK && code != EX_TEMPFAIL && code != EX_UNAVAILABLE) {
 		log_err("sync: nothing applied; the kernel and the stored "
 			"generations are as they were");
 		nft_gen_free(&g);
 		return code;
 	}
-	policy_from_conf(c, &g);
 	if ((c->block.any && !g.map[0].n && !g.map[1].n) ||
 	    (c->allow.any && !g.permit[0].n && !g.permit[1].n)) {
 		log_err("sync: refused: no addresses for any %s country; "

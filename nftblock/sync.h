@@ -93,4 +93,7 @@ int sync_kernel_error(int err, const char *what);
  */
 bool sync_ssh_client(int *family, u128 *addr);
 
+/* The time now as Unix seconds (list expiry). */
+uint32_t sync_now(void);
+
 #endif

@@ -25,6 +25,10 @@
 
 #define MAX_UNIT_FILES	(2 * MAX_FEED_URLS)	/* url and url6 lists */
 
+/* The country a list feed's entries carry through parsing and the gates:
+ * a user-assigned ISO code no country has. */
+#define LIST_FEED_CC	CC_TAG('X', 'L')
+
 struct ufile {
 	char url[MAX_URL_BYTES + 1];
 	char shown[MAX_URL_BYTES + 1];	/* licence key redacted */
@@ -368,6 +372,7 @@ static int check_unit(const struct run *r, struct unit *u,
 	gate_count(map, &u->want, now);
 	if (u->cc && !now->v[0].n[0] && !now->v[0].n[1]) {
 		ret = refuse(u, "empty: no addresses for %s",
+			     u->cc == LIST_FEED_CC ? u->label :
 			     cc_format(u->cc, cc));
 		goto out;
 	}
@@ -745,5 +750,102 @@ int update_load(const struct conf *c, const struct ccset *want,
 	free(sources);
 	free(used);
 	free(tags);
+	return ret;
+}
+
+/* ---- list feeds ---- */
+
+/* The feed section of list l, or NULL when it has no url. */
+static const struct conf_feed *list_feed(const struct conf *c,
+					 const struct conf_list *l)
+{
+	char name[MAX_LIST_NAME + 8];
+
+	if (!l->feed)
+		return NULL;
+	snprintf(name, sizeof(name), "list:%s", l->name);
+	return conf_feed_find(c, name);
+}
+
+/* A unit of one list's feed: its entries carry LIST_FEED_CC. */
+static void list_unit(struct unit *u, const struct conf_feed *f)
+{
+	unit_setup(u, f, 0);
+	u->cc = LIST_FEED_CC;
+	ccset_add(&u->want, LIST_FEED_CC);
+}
+
+int update_lists(const struct conf *c, bool force, FILE *out,
+		 struct update_result *res)
+{
+	struct run r = { .c = c, .force = force, .now = time(NULL),
+			 .out = out, .tty = isatty(STDERR_FILENO) == 1 };
+	struct unit *u = xcalloc(1, sizeof(*u));
+	struct cache_meta meta;
+	int lock = cache_lock(c->cache_dir);
+
+	if (lock < 0) {
+		free(u);
+		return lock;
+	}
+	for (size_t k = 0; k < c->nlists; k++) {
+		const struct conf_feed *f = list_feed(c, &c->lists[k]);
+		enum ustatus st;
+
+		if (!f)
+			continue;
+		list_unit(u, f);
+		r.total = 1;
+		progress(&r, u, 1);
+		st = run_unit(&r, u);
+		progress(&r, NULL, 0);
+		report(&r, u, st, NULL);
+		count_status(st, res);
+		if (st == U_REFUSED && (!u->nfiles ||
+		    cache_meta_read(c->cache_dir, u->files[0].key, &meta))) {
+			log_err("%s: no good data yet", u->label);
+			res->missing++;
+		} else if (st == U_REFUSED) {
+			log_err("%s: keeping the last good data", u->label);
+			res->stale++;
+		}
+	}
+	close(lock);
+	free(u);
+	return 0;
+}
+
+int update_load_lists(const struct conf *c, struct rangeset out[2],
+		      unsigned *missing)
+{
+	struct run r = { .c = c, .now = time(NULL) };
+	struct unit *u = xcalloc(1, sizeof(*u));
+	int ret = 0;
+
+	*missing = 0;
+	for (size_t k = 0; k < c->nlists && !ret; k++) {
+		const struct conf_feed *f = list_feed(c, &c->lists[k]);
+		struct rangeset acc[2];
+
+		if (!f)
+			continue;
+		rangeset_init(&acc[0], 4);
+		rangeset_init(&acc[1], 6);
+		list_unit(u, f);
+		ret = load_unit(&r, u, acc);
+		if (ret) {	/* logged; the list goes without its feed */
+			(*missing)++;
+			ret = 0;
+		}
+		for (int fa = 0; fa < 2; fa++)
+			for (size_t i = 0; i < acc[fa].n; i++)
+				rangeset_add(&out[fa], acc[fa].v[i].lo,
+					     acc[fa].v[i].hi, (uint32_t)k);
+		rangeset_free(&acc[0]);
+		rangeset_free(&acc[1]);
+	}
+	for (int fa = 0; fa < 2; fa++)
+		rangeset_normalize(&out[fa]);
+	free(u);
 	return ret;
 }

@@ -53,4 +53,23 @@ int update_run(const struct conf *c, const struct ccset *want, bool force,
 int update_load(const struct conf *c, const struct ccset *want,
 		struct rangeset out[2], unsigned *missing);
 
+/*
+ * Fetch the feed of every [list:NAME] that has a url (feed section
+ * "list:NAME", a plain list), each as one unit through the same gates and
+ * cache as the country feeds.  Lines go to out as for update_run; a refused
+ * list keeps its last good copy (res->stale) or has none (res->missing).
+ * Returns 0, -EAGAIN when the cache is locked, or -errno.
+ */
+int update_lists(const struct conf *c, bool force, FILE *out,
+		 struct update_result *res);
+
+/*
+ * Offline: the last good copies of the lists' feeds into out[0..1]
+ * (initialised by the caller), tag: the list's index in c->lists; normal.
+ * A list without a good copy is logged and counted in *missing.  Returns 0
+ * or -errno.
+ */
+int update_load_lists(const struct conf *c, struct rangeset out[2],
+		      unsigned *missing);
+
 #endif

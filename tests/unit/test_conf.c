@@ -203,6 +203,28 @@ static const struct bad_case bad[] = {
 	{ "[log]\nfile = /var/log/x\n", 0, "t.conf:2: unknown key 'file'" },
 	{ "[log]\n", CONF_CATALOGUE,
 	  "t.conf:1: a feed file holds only [feed:NAME] sections" },
+	{ "[list:Spam]\n", 0,
+	  "t.conf:1: bad list name 'Spam' (1 to 24 of a-z, 0-9, '-', '_')" },
+	{ "[list:a]\naddresses = 1.2.3.4 until 2027-02-30\n", 0,
+	  "t.conf:2: '1.2.3.4 until 2027-02-30' is not ADDR[/LEN] [until "
+	  "YYYY-MM-DD]" },
+	{ "[list:a]\naddresses = 1.2.3.4 until\n", 0,
+	  "t.conf:2: 'until' without a date" },
+	{ "[list:a]\naddresses = 0.0.0.0/0\n", 0,
+	  "t.conf:2: '0.0.0.0/0' is not ADDR[/LEN] [until YYYY-MM-DD]" },
+	{ "[list:a]\nexpire = 90\n", 0,
+	  "t.conf:2: expire '90' is not a duration like 90d, 12h, 30m or 45s "
+	  "(at most 3650 days), or never" },
+	{ "[list:a]\nexpire = 3651d\n", 0,
+	  "t.conf:2: expire '3651d' is not a duration like 90d, 12h, 30m or "
+	  "45s (at most 3650 days), or never" },
+	{ "[list:a]\nprotocols = sctp\n", 0,
+	  "t.conf:2: protocol 'sctp' is not tcp, udp or icmp" },
+	{ "[list:a]\nfiles = lists/a.txt\n", 0,
+	  "t.conf:2: 'lists/a.txt' is not an absolute path" },
+	{ "[list:a]\nports = tcp/0\n", 0,
+	  "t.conf:2: 'tcp/0' is not tcp/PORT, udp/PORT or PROTO/LO-HI" },
+	{ "[list:a]\ncolour = red\n", 0, "t.conf:2: unknown key 'colour'" },
 };
 
 static void test_bad(void **state)
@@ -362,6 +384,71 @@ static void test_block_log_groups(void **state)
 	conf_free(&c);
 }
 
+/* [list:NAME]: entries with until, files, a feed, expire, scope; a
+ * later file's section adds keys to the same list; conf_check wants a
+ * source. */
+static void test_lists(void **state)
+{
+	char err[MAX_ERR_BYTES];
+	struct conf_list *l;
+	struct conf_feed *f;
+	struct cidr cd;
+	uint32_t until;
+	struct conf c;
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(parse(&c, "[list:spam]\n"
+		"addresses = 203.0.113.7 until 2027-02-22, 198.51.100.0/24 "
+		"2001:db8::1 until 2027-02-22T12:30Z\n"
+		"url = https://lists.example/spam.txt\n"
+		"ports = tcp/25 tcp/465 tcp/587\nprotocols = icmp\n"
+		"expire = 90d\n[list:b]\nfiles = /etc/nftblock/b.txt\n"
+		"countries = RU continent:OC\n[nftblock]\nsources = x\n"
+		"[feed:x]\nurl = https://a.example/{cc}\nformat = cidr\n", 0,
+		err), 0);
+	assert_int_equal(parse(&c, "[list:spam]\nexpire = 12h\n", 0, err), 0);
+	assert_int_equal(c.nlists, 2);
+	l = conf_list_find(&c, "spam");
+	assert_non_null(l);
+	assert_true(l->feed);
+	assert_int_equal(l->expire, 12 * 3600);
+	assert_int_equal(l->nports, 3);
+	assert_int_equal(l->ports[2].lo, 587);
+	assert_int_equal(l->protos, PROTO_ICMP);
+	assert_int_equal(l->addrs[0].n, 2);
+	/* 2027-02-22T00:00:00Z, and no until for the /24 */
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(l->addrs[0].v[i].tag,
+				 l->addrs[0].v[i].lo == 0xcb007107u ?
+				 1803254400u : 0);
+	assert_int_equal(l->addrs[1].v[0].tag, 1803254400u + 45000u);
+	f = conf_feed_find(&c, "list:spam");
+	assert_non_null(f);
+	assert_int_equal(f->format, FMT_CIDR);
+	assert_int_equal(f->scope, SCOPE_WORLD);
+	l = conf_list_find(&c, "b");
+	assert_int_equal(l->nfiles, 1);
+	assert_true(l->countries.any);
+	assert_int_equal(conf_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(parse(&c, "[list:empty]\nexpire = 1d\n", 0, err), 0);
+	assert_int_equal(conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:1: [list:empty] has no entries: set "
+			    "addresses, files, url or countries");
+	conf_free(&c);
+	/* a list file's line */
+	assert_int_equal(conf_list_entry("10.0.0.0/8 until 2030-01-01", 27,
+					 &cd, &until), 0);
+	assert_int_equal(until, 1893456000u);
+	assert_int_equal(cd.len, 8);
+	assert_int_equal(conf_list_entry("10.0.0.1 until", 14, &cd, &until),
+			 -EINVAL);
+	assert_int_equal(conf_list_entry("10.0.0.1 x", 10, &cd, &until),
+			 -EINVAL);
+	assert_int_equal(conf_list_entry("10.0.0.1 until 2030-01-01 y", 27,
+					 &cd, &until), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_override_and_merge),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_block_log_groups),
+		cmocka_unit_test(test_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
