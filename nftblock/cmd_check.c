@@ -5,13 +5,16 @@
  * way every command does, and print what it amounts to.  Reads files
  * only: no network, no cache, no kernel.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "conf.h"
+#include "listsrc.h"
 #include "log.h"
+#include "policy.h"
 
 static int check_usage(FILE *f, int ret)
 {
@@ -59,17 +62,47 @@ static void print_addrs(FILE *f, const struct rangeset set[2])
 	fprintf(f, "%s\n", printed ? "" : "none");
 }
 
-static void print_ports(FILE *f, const struct conf *c)
+/* "tcp/25 udp/60000-61000" (nothing when n is 0) */
+static void print_ports(FILE *f, const struct conf_port *ports, size_t n)
 {
-	for (size_t i = 0; i < c->nports; i++) {
-		const struct conf_port *p = &c->ports[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct conf_port *p = &ports[i];
 
 		fprintf(f, "%s%s/%u", i ? " " : "",
 			p->proto == IPPROTO_TCP ? "tcp" : "udp", p->lo);
 		if (p->hi != p->lo)
 			fprintf(f, "-%u", p->hi);
 	}
-	fprintf(f, "%s\n", c->nports ? "" : "none");
+}
+
+/* One line per [list:NAME]: its sources, expiry and scope. */
+static void print_lists(FILE *f, const struct conf *c)
+{
+	for (size_t k = 0; k < c->nlists; k++) {
+		const struct conf_list *l = &c->lists[k];
+
+		fprintf(f, "list %s (%s): %zu address range(s), %zu file(s)%s",
+			l->name, conf_direction_name(c->block.direction),
+			l->addrs[0].n + l->addrs[1].n, l->nfiles,
+			l->feed ? ", a feed" : "");
+		if (l->countries.any) {
+			fprintf(f, ", countries: ");
+			print_countries(f, &l->countries);
+		} else {
+			fprintf(f, "\n");
+		}
+		if (l->expire)
+			fprintf(f, "list %s: entries lapse %u s after first "
+				"seen\n", l->name, l->expire);
+		if (!l->nports && !l->protos)
+			continue;
+		fprintf(f, "list %s: only ", l->name);
+		print_ports(f, l->ports, l->nports);
+		fprintf(f, "%s%s%s%s\n", l->nports && l->protos ? " " : "",
+			l->protos & PROTO_TCP ? "tcp " : "",
+			l->protos & PROTO_UDP ? "udp " : "",
+			l->protos & PROTO_ICMP ? "icmp" : "");
+	}
 }
 
 static const char *per_name(unsigned per)
@@ -88,7 +121,7 @@ static const char *per_name(unsigned per)
 
 static void print_policy(FILE *f, const struct conf *c)
 {
-	if (!c->block.any && !c->allow.any)
+	if (!c->block.any && !c->allow.any && !c->nlists)
 		fprintf(f, "policy: nothing is blocked yet: name countries "
 			"in [block] or [allow]\n");
 	if (c->block.any) {
@@ -106,8 +139,10 @@ static void print_policy(FILE *f, const struct conf *c)
 	print_addrs(f, c->block_addrs);
 	fprintf(f, "exceptions: addresses: ");
 	print_addrs(f, c->except);
+	print_lists(f, c);
 	fprintf(f, "exceptions: ports open to every country: ");
-	print_ports(f, c);
+	print_ports(f, c->ports, c->nports);
+	fprintf(f, "%s\n", c->nports ? "" : "none");
 }
 
 static void print_summary(FILE *f, const struct conf *c)
@@ -133,6 +168,24 @@ static void print_summary(FILE *f, const struct conf *c)
 		c->max_shrink, c->max_grow,
 		(unsigned long long)c->max_feed_bytes, c->timeout,
 		c->connect_timeout, c->retries);
+}
+
+/* The lists' files parse (file:line errors, exit 78). */
+static int check_list_files(struct conf *c)
+{
+	char err[MAX_ERR_BYTES * 2];
+	struct nft_gen g;
+	int ret;
+
+	nft_gen_init(&g);
+	policy_from_conf(c, &g);
+	ret = listsrc_files(c, &g, err, sizeof(err));
+	nft_gen_free(&g);
+	if (!ret)
+		return EX_OK;
+	log_err("%s", err);
+	conf_free(c);
+	return ret == -EINVAL ? EX_CONFIG : EX_NOINPUT;
 }
 
 int cmd_check_config(int argc, char **argv)
@@ -167,6 +220,8 @@ int cmd_check_config(int argc, char **argv)
 	cmd_config_trace(stdout);
 	ret = cmd_load_config(config, feeds_dir, &c);
 	cmd_config_trace(NULL);
+	if (!ret)
+		ret = check_list_files(&c);
 	if (ret)
 		return ret;
 	printf("configuration is valid\n");

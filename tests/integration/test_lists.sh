@@ -85,14 +85,28 @@ has() { grep -qx "$1" "$T/dump" || { sed 's/^/    dump| /' "$T/dump"; fail "kern
 hasnt() { ! grep -qx "$1" "$T/dump" || { sed 's/^/    dump| /' "$T/dump"; fail "kernel still has '$1' ($2)"; }; }
 dump() { "$NB" dump --state-dir "$STATE" | sort >"$T/dump"; }
 
-echo "== check-config names the lists"
+echo "== check-config names the lists and reads their files"
 nb check-config
 expect_rc 0
+expect_out "^list spam (in): 0 address range(s), 0 file(s), a feed"
+expect_out "^list spam: only tcp/25 tcp/465 tcp/587"
+expect_out "^list tmp: entries lapse 12 s after first seen"
+cp "$T/abuse.txt" "$T/abuse.good"
+printf '7.7.7.7\n7.7.7.300\n' >"$T/abuse.txt"
+nb check-config
+expect_rc 78
+expect_out "abuse.txt:2: '7.7.7.300' is not ADDR\[/LEN\]"
+nb sync
+expect_rc 78
+expect_out "abuse.txt:2:"
+expect_out "list:spam: fetched"
+[ -d "$STATE/generations" ] && fail "a malformed list file still applied"
+mv "$T/abuse.good" "$T/abuse.txt"
 
 echo "== sync: lists from a feed, a file and the configuration"
 nb sync
 expect_rc 0
-expect_out "list:spam: fetched"
+expect_out "list:spam: unchanged (304)"
 expect_out "generation: 1"
 dump
 has "list:spam 5.5.5.0/25" "feed entry, SMTP only"
