@@ -398,21 +398,22 @@ bad:
 		    q(w, wl, b, sizeof(b)));
 }
 
-static int set_ports(struct pstate *p, const char *v, size_t len)
+/* A list of ports into ports[MAX_CONF_PORTS], *n of them. */
+static int set_ports(struct pstate *p, struct conf_port *ports, size_t *n,
+		     const char *v, size_t len)
 {
-	struct conf *c = p->c;
 	const char *w;
 	size_t pos = 0, wl;
 	int ret;
 
-	c->nports = 0;
+	*n = 0;
 	while ((w = next_word(v, len, &pos, &wl))) {
-		if (c->nports == MAX_CONF_PORTS)
+		if (*n == MAX_CONF_PORTS)
 			return perr(p, "more than %u ports", MAX_CONF_PORTS);
-		ret = parse_port(p, w, wl, &c->ports[c->nports]);
+		ret = parse_port(p, w, wl, &ports[*n]);
 		if (ret)
 			return ret;
-		c->nports++;
+		(*n)++;
 	}
 	return 0;
 }
@@ -601,7 +602,7 @@ static int key_except(struct pstate *p, const char *k, size_t kl,
 	if (util_eq(k, kl, "addresses"))
 		return set_addresses(p, v, vl);
 	if (util_eq(k, kl, "ports"))
-		return set_ports(p, v, vl);
+		return set_ports(p, p->c->ports, &p->c->nports, v, vl);
 	return 1;
 }
 
@@ -895,25 +896,6 @@ static int set_protocols(struct pstate *p, unsigned *dst, const char *v,
 	return 0;
 }
 
-static int set_list_ports(struct pstate *p, struct conf_list *l,
-			  const char *v, size_t len)
-{
-	const char *w;
-	size_t pos = 0, wl;
-	int ret;
-
-	l->nports = 0;
-	while ((w = next_word(v, len, &pos, &wl))) {
-		if (l->nports == MAX_CONF_PORTS)
-			return perr(p, "more than %u ports", MAX_CONF_PORTS);
-		ret = parse_port(p, w, wl, &l->ports[l->nports]);
-		if (ret)
-			return ret;
-		l->nports++;
-	}
-	return 0;
-}
-
 /* url / insecure / checksum go to the list's feed section "list:NAME". */
 static int key_list_feed(struct pstate *p, struct conf_list *l,
 			 const char *k, size_t kl, const char *v, size_t vl)
@@ -952,7 +934,7 @@ static int key_list(struct pstate *p, const char *k, size_t kl,
 	if (util_eq(k, kl, "expire"))
 		return set_expire(p, &l->expire, v, vl);
 	if (util_eq(k, kl, "ports"))
-		return set_list_ports(p, l, v, vl);
+		return set_ports(p, l->ports, &l->nports, v, vl);
 	if (util_eq(k, kl, "protocols"))
 		return set_protocols(p, &l->protos, v, vl);
 	if (util_eq(k, kl, "url") || util_eq(k, kl, "insecure") ||

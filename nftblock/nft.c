@@ -566,6 +566,19 @@ struct dmatch {
 	bool inv;
 };
 
+/* A drop rule's end: the log statement of its log rule, or counter name
+ * NAME drop. */
+static void e_drop_tail(struct nftnl_rule *r, bool logrule,
+			const struct nft_log *l, const char *counter)
+{
+	if (logrule) {
+		e_log(r, l, counter);
+		return;
+	}
+	e_counter(r, counter);
+	e_verdict(r, NF_DROP);
+}
+
 /* [log rule] then "match counter name NAME drop" */
 static void put_drop(struct batch *b, const char *chain,
 		     const struct dmatch *m, const struct nft_log *l,
@@ -579,12 +592,7 @@ static void put_drop(struct batch *b, const char *chain,
 			e_addr(r, m->family, m->dst, m->set, false, m->inv);
 		else
 			e_family(r, m->family);
-		if (logrule) {
-			e_log(r, l, counter);
-		} else {
-			e_counter(r, counter);
-			e_verdict(r, NF_DROP);
-		}
+		e_drop_tail(r, logrule, l, counter);
 		put_rule(b, r);
 	}
 }
@@ -810,12 +818,7 @@ static void put_scope_drop(struct batch *b, const char *chain, uint8_t proto,
 			e_l4proto(r, proto);
 		if (lo)
 			e_port(r, true, lo, hi);
-		if (logrule) {
-			e_log(r, l, counter);
-		} else {
-			e_counter(r, counter);
-			e_verdict(r, NF_DROP);
-		}
+		e_drop_tail(r, logrule, l, counter);
 		put_rule(b, r);
 	}
 }
