@@ -5,8 +5,10 @@
  * Each input is decoded as it is and once more with a correct CRC-32
  * trailer, so that the fuzzer gets past the checksum.  Invariants: the
  * result is 0 or -EBADMSG; an error leaves an empty generation; a success
- * gives normal sets of in-family ranges, directions <= 7, and encodes back
- * to exactly the input bytes (the format has one spelling per state).
+ * gives normal sets of in-family ranges (the lists' too), directions <= 7,
+ * and encodes back to exactly the input bytes (the format has one spelling
+ * per state); a version 2 input encodes as version 3, which decodes and
+ * encodes to itself.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -41,15 +43,30 @@ static void one(const uint8_t *data, size_t size)
 		state_free(&st);
 		return;
 	}
-	if (st.gen.dirs > 7)
+	if (st.gen.dirs > 7 || st.gen.nlists > MAX_LISTS)
 		abort();
 	for (int f = 0; f < 2; f++) {
 		check_set(&st.gen.map[f]);
 		check_set(&st.gen.allow[f]);
+		for (size_t k = 0; k < st.gen.nlists; k++)
+			check_set(&st.gen.lists[k].set[f]);
 	}
 	state_encode(&st, &enc, &len);
-	if (len != size || memcmp(enc, data, size))
+	if (data[8] == 2 && !(data[9] | data[10] | data[11])) {
+		struct state again;
+		uint8_t *enc2;
+		size_t len2;
+
+		if (state_decode(enc, len, &again))
+			abort();
+		state_encode(&again, &enc2, &len2);
+		if (len2 != len || memcmp(enc2, enc, len))
+			abort();
+		free(enc2);
+		state_free(&again);
+	} else if (len != size || memcmp(enc, data, size)) {
 		abort();
+	}
 	free(enc);
 	state_free(&st);
 }
