@@ -153,7 +153,8 @@ int listsrc_expire(const struct conf *c, struct nft_gen *g,
 
 		names[k] = g->lists[k].name;
 		sl = seendb_update(&db, g->lists[k].name, g->lists[k].set, now);
-		if (!c->lists[k].expire)
+		/* names and counts are bounded as seen.c wants; never NULL */
+		if (!sl || !c->lists[k].expire)
 			continue;
 		for (int f = 0; f < 2; f++)
 			time_entries(&g->lists[k].set[f], &sl->first[f],
@@ -163,6 +164,12 @@ int listsrc_expire(const struct conf *c, struct nft_gen *g,
 		      c->nlists);
 	*lapsed = lists_drop_lapsed(g, now);
 	ret = save ? seendb_save(state_dir, &db) : 0;
+	if (ret == -EFBIG) {	/* too many entries to record: none lapses */
+		log_warn("%s/%s: the lists hold more entries than can be "
+			 "recorded; their expiry is not tracked", state_dir,
+			 SEEN_FILE);
+		ret = 0;
+	}
 	seendb_free(&db);
 	return ret;
 }
