@@ -35,7 +35,7 @@ cleanup() {
 	[ -n "$TMP" ] && [ -z "${KEEP:-}" ] && rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 skip() { echo "bench-flood: $1; skipped"; exit 0; }
 die() { echo "bench-flood: $1" >&2; exit 1; }
 
@@ -135,10 +135,9 @@ apply() {
 		--format cidr $WORLD >apply.out 2>&1 || { cat apply.out; die "apply $1"; }
 }
 
-stat_() { cat "/sys/class/net/v0/statistics/$1"; }
 softirq() { awk '$1 == "cpu" { print $8 }' /proc/stat; }
 nbdrops() {	# packets of every nftblock counter (0 without the table)
-	hx "$NFTBLOCK" stats --json 2>/dev/null | python3 -c '
+	hx "$NFTBLOCK" stats --config "$TMP/early-no.conf" --json 2>/dev/null | python3 -c '
 import json, sys
 try:
     print(sum(c["packets"] for c in json.load(sys.stdin)["counters"]))
