@@ -150,16 +150,22 @@ import json, sys
 for o in json.load(sys.stdin)["nftables"]:
     if "counter" in o: print(o["counter"]["packets"])'
 }
+ctfull() {	# conntrack's "drop early_drop": packets dropped, entries evicted
+	hx conntrack -S 2>/dev/null | tr ' ' '\n' | awk -F= '
+		$1 == "drop" { d += $2 } $1 == "early_drop" { e += $2 }
+		END { print d + 0, e + 0 }'
+}
 snap() {	# the packet counters the figures are made of, on one line
 	echo "$(fx cat /sys/class/net/v0/statistics/tx_packets)" \
 		"$(hx cat /sys/class/net/v0/statistics/rx_packets)" \
 		"$(hx cat /sys/class/net/v0/statistics/rx_dropped)" \
 		"$(fx cat /sys/class/net/v0/statistics/tx_dropped)" \
 		"$(nbdrops) $(ctnew)" \
-		"$(hx cat /sys/class/net/v0/statistics/tx_packets)"
+		"$(hx cat /sys/class/net/v0/statistics/tx_packets) $(ctfull)"
 }
 # one run: "sent/s received/s nftdrops/s ctnew/s conntrack softirq_ms
-# replies/s lost/s softirq_ns_per_received_packet"
+# replies/s lost/s softirq_ns_per_received_packet conntrack_drops/s
+# conntrack_evictions/s"
 run() {
 	hx conntrack -F >/dev/null 2>&1
 	b=$(snap)
@@ -171,11 +177,11 @@ run() {
 	a=$(snap)
 	n=$(hx cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo -)
 	echo "$b $a $n $t0 $t1 $s0 $s1" | awk -v hz="$(getconf CLK_TCK)" '{
-		t = $17 - $16; si = ($19 - $18) * 1000 / hz; r = $9 - $2
-		printf "%.0f %.0f %.0f %.0f %s %.0f %.0f %.0f %.0f\n",
-			($8 - $1) / t, r / t, ($12 - $5) / t, ($13 - $6) / t, $15,
-			si, ($14 - $7) / t, ($10 - $3 + $11 - $4) / t,
-			(r > 0 ? si * 1e6 / r : 0) }'
+		t = $21 - $20; si = ($23 - $22) * 1000 / hz; r = $11 - $2
+		printf "%.0f %.0f %.0f %.0f %s %.0f %.0f %.0f %.0f %.0f %.0f\n",
+			($10 - $1) / t, r / t, ($14 - $5) / t, ($15 - $6) / t, $19,
+			si, ($16 - $7) / t, ($12 - $3 + $13 - $4) / t,
+			(r > 0 ? si * 1e6 / r : 0), ($17 - $8) / t, ($18 - $9) / t }'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 col() { cut -d' ' -f"$1" "$2" | median; }
@@ -190,7 +196,7 @@ printf 'baseline table in every case: %s\n' "$BASELINE"
 case_() {	# LABEL: RUNS runs, one result line
 	: >"runs.$1"
 	for i in $(seq "$RUNS"); do run >>"runs.$1"; done
-	echo "$1 $(for k in 1 2 3 4 5 6 7 8 9; do col $k "runs.$1"; done)" |
+	echo "$1 $(for k in 1 2 3 4 5 6 7 8 9 10 11; do col $k "runs.$1"; done)" |
 		tr '\n' ' ' >>results
 	echo >>results
 }
@@ -211,7 +217,7 @@ echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)" 
 printf '%-25s %8s %8s %7s %8s %8s %8s %9s %8s %7s\n' "" "sent/s" "recv/s" \
 	"lost/s" "nbdrop/s" "ctnew/s" "reply/s" "conntrack" "softirq" "ns/pkt"
 : >where
-while read -r c s r nd cn ct si tx lost ns; do
+while read -r c s r nd cn ct si tx lost ns cd ce; do
 	case $c in
 	none) l="(a) no nftblock table" ;;
 	input) l="(b) nftblock at input" ;;
@@ -221,7 +227,9 @@ while read -r c s r nd cn ct si tx lost ns; do
 		"$lost" "$nd" "$cn" "$tx" "$ct" "$si" "$ns"
 	# where the flood ended, from the counters
 	if [ "$nd" -eq 0 ]; then
-		w="no drop: the host's stack took the SYNs ($tx replies/s)"
+		w="no drop by a rule: the host's stack answered $tx/s"
+		[ "$ce" -gt 0 ] && w="$w; conntrack table full: $ce/s entries evicted"
+		[ "$cd" -gt 0 ] && w="$w, $cd/s packets dropped by conntrack"
 	elif [ "$cn" -gt 0 ]; then
 		w="nftblock's country counter, after conntrack saw them as new"
 	else
@@ -239,4 +247,5 @@ echo "saw as new (baseline counter at prerouting -150); reply/s: the host's tx"
 echo "(SYN-ACKs); conntrack: nf_conntrack_count in the host namespace right after"
 echo "the flood (max $(cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null || echo ?));"
 echo "softirq: /proc/stat softirq time during the flood, machine-wide (all CPUs,"
-echo "all processes), and per packet received (ns/pkt)."
+echo "all processes), and per packet received (ns/pkt).  Where the flood ended"
+echo "comes from these counters and conntrack -S (drop, early_drop)."
