@@ -10,7 +10,7 @@
 # Flood generator: trafgen (Debian package netsniff-ng), one process on one
 # CPU, as fast as it goes, for FLOOD_SECS (default 5) seconds, BENCH_RUNS
 # (default 3) runs per case; medians.  Skipped (exit 0, one line) without
-# root or trafgen.
+# root, trafgen or conntrack.
 #
 # Data: one day of ipverse per-country lists from $NFTBLOCK_DATA/aggregated
 # (default ../shared/data), else a generated world of the same shape (172k
@@ -44,6 +44,8 @@ command -v ip >/dev/null || skip "iproute2 (ip) not installed"
 command -v nft >/dev/null || skip "nft not installed"
 command -v trafgen >/dev/null ||
 	skip "trafgen not installed (apt-get install netsniff-ng)"
+command -v conntrack >/dev/null ||
+	skip "conntrack not installed (it empties the table between runs)"
 [ -x "$NFTBLOCK" ] || die "build nftblock first"
 TMP=$(mktemp -d /tmp/nbkflood.XXXXXX)
 cd "$TMP" || exit 1
