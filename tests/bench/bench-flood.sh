@@ -237,6 +237,8 @@ while read -r c s r nd cn ct si tx lost ns cd ce; do
 	else
 		w="nftblock's country counter, before conntrack (none seen as new)"
 	fi
+	[ "$nd" -gt 0 ] && [ $((nd * 100)) -lt $((r * 99)) ] &&
+		w="$w; only $nd of $r/s dropped"
 	printf '%s: %s\n' "$l" "$w" >>where
 done <results
 cat where
