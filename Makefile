@@ -119,7 +119,8 @@ demo: all
 	sh demo/demo.sh
 
 bench: all
-	@for s in tests/bench/run-bench.sh tests/bench/bench-kernel.sh; do \
+	@for s in tests/bench/run-bench.sh tests/bench/bench-kernel.sh \
+		tests/bench/bench-flood.sh; do \
 		[ ! -e "$$s" ] || sh "$$s" || exit 1; done
 
 # The configuration is installed only where none exists: "make install"
