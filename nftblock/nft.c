@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,10 +128,27 @@ static int nl_open(struct nl *nl)
 	return 0;
 }
 
+/*
+ * The last closed socket, still open.  Closing a netfilter socket right
+ * after a commit blocks: on NETLINK_URELEASE nf_tables flushes the commit's
+ * deferred release, which waits for an RCU grace period (10-25 ms measured,
+ * as long as a small commit).  Kept open, the socket is released at the
+ * next nl_close() or at exit, after the caller's own work (writing the
+ * state file) has overlapped that wait.  Never used again.
+ */
+static int parked_fd = -1;
+
 static void nl_close(struct nl *nl)
 {
-	if (nl->sk)
-		mnl_socket_close(nl->sk);
+	int fd;
+
+	if (!nl->sk)
+		return;
+	fd = fcntl(mnl_socket_get_fd(nl->sk), F_DUPFD_CLOEXEC, 0);
+	if (parked_fd >= 0)
+		close(parked_fd);
+	parked_fd = fd;		/* -1 when dup failed: closed now, slower */
+	mnl_socket_close(nl->sk);
 	nl->sk = NULL;
 }
 
@@ -1554,7 +1572,24 @@ static uint32_t *addr_order(const struct rangeset *s)
 	return ord;
 }
 
-/* Countries of a map set, each once (the set is sorted by tag). */
+/* Does the normal set s (sorted by tag) hold a range of country t? */
+static bool has_tag(const struct rangeset *s, uint32_t t)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {	/* the first range with tag >= t */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid].tag < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->v[lo].tag == t;
+}
+
+/* Countries of a map set, each once (the set is sorted by tag), but those
+ * of skip (normal; a diff's previous map: their chains exist). */
 static void put_countries(struct batch *b, const struct rangeset *rs,
 			  const struct rangeset *skip, const struct nft_log *l)
 {
@@ -1562,13 +1597,10 @@ static void put_countries(struct batch *b, const struct rangeset *rs,
 
 	for (size_t i = 0; i < rs->n; i++) {
 		uint32_t t = rs->v[i].tag;
-		bool known = false;
 
 		if (i && rs->v[i - 1].tag == t)
 			continue;
-		for (size_t k = 0; skip && k < skip->n && !known; k++)
-			known = skip->v[k].tag == t;
-		if (known)
+		if (skip && has_tag(skip, t))
 			continue;
 		cc_chain(t, chain);
 		put_country(b, chain, l);

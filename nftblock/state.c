@@ -292,6 +292,12 @@ static int decode(struct rbuf *r, struct state *st)
 	for (int i = 0; i < NSETS; i++) {
 		struct rangeset *s = (struct rangeset *)set_of(&st->gen, i);
 
+		/* the exact size at once: growing by doubling would copy a
+		 * world map and touch twice its pages */
+		if (n[i] > s->cap) {
+			s->v = xreallocarray(s->v, (size_t)n[i], sizeof(*s->v));
+			s->cap = (size_t)n[i];
+		}
 		for (uint64_t k = 0; k < n[i]; k++) {
 			u128 lo = r_addr(r, s->family);
 			u128 hi = r_addr(r, s->family);
