@@ -55,6 +55,9 @@
 #define SLOT_MASK		((uint64_t)NFT_SLOTS - 1)
 #define NEST_LIMIT		60000u	/* nla_len is 16 bits: keep a nest < 64 KiB */
 #define MSG_RESERVE		(80u << 10)	/* room reserved per message */
+#define MSG_HDR_BYTES		256u	/* header, table and set names, nest */
+#define OBJ_BYTES		(1u << 20)	/* a full replace's objects and rules:
+						 * ~2 KiB a country, 250 countries */
 #define BUF_MARGIN		(64u << 10)	/* sndbuf head room per batch */
 #define MAX_BATCH_BYTES		(256u << 20)	/* SO_SNDBUFFORCE ceiling */
 #define MIN_BATCH_BYTES		(256u << 10)	/* below this, give up shrinking */
@@ -260,6 +263,16 @@ static void batch_free(struct batch *b)
 	free(b->buf);
 	free(b->m);
 	memset(b, 0, sizeof(*b));
+}
+
+/* Room for bytes more at once: a world-sized batch grown by doubling
+ * would leave its smaller copies behind, resident. */
+static void batch_reserve(struct batch *b, size_t bytes)
+{
+	if (b->len + bytes > b->cap) {
+		b->buf = xreallocarray(b->buf, b->len + bytes, 1);
+		b->cap = b->len + bytes;
+	}
 }
 
 /* Start a message; the returned header stays valid until batch_end(). */
@@ -902,6 +915,22 @@ static void put_elems(struct batch *b, uint16_t type, const char *set,
 		b->elems++;
 	}
 	elw_close(&w);
+}
+
+/*
+ * At most how many bytes put_elems() writes for rs: a start element (key,
+ * with map data "jump cc_XX") and an end element (key, flags) a range,
+ * and a message header per NEST_LIMIT bytes of them.
+ */
+static size_t elems_bytes(const struct rangeset *rs, bool map)
+{
+	size_t key = 2 * NLA_HDRLEN + NLA_ALIGN(rs->family == 4 ? 4 : 16);
+	size_t data = 4 * NLA_HDRLEN + NLA_ALIGN(4) + NLA_ALIGN(sizeof("cc_XX"));
+	size_t per = 2 * NLA_HDRLEN + 2 * key + NLA_HDRLEN + NLA_ALIGN(4) +
+		     (map ? data : 0);
+	size_t bytes = rs->n * per;
+
+	return bytes + (bytes / NEST_LIMIT + 1) * MSG_HDR_BYTES;
 }
 
 /* Flush a set (DELSETELEM without a list). */
@@ -1820,6 +1849,20 @@ static size_t budget_of(struct nl *nl, const struct nft_opts *o)
 	return bud;
 }
 
+/* At most the bytes of a full replace's batch: elements, and room for the
+ * objects and rules (a chain, a counter and a rule or two per country). */
+static size_t full_bytes(const struct nft_gen *g, const struct rangeset perm[2])
+{
+	size_t n = OBJ_BYTES + MSG_RESERVE;
+
+	for (int f = 0; f < 2; f++)
+		n += elems_bytes(&g->map[f], true) +
+		     elems_bytes(&perm[f], false) +
+		     elems_bytes(&g->allow[f], false) +
+		     elems_bytes(&g->deny[f], false);
+	return n;
+}
+
 static int apply_full(struct nl *nl, const struct nft_gen *g,
 		      const struct kview *v, const struct nft_opts *o,
 		      struct nft_result *res)
@@ -1843,6 +1886,7 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 	}
 	batch_init(&b, nl->seq);
 	nl->seq += 1u << 24;
+	batch_reserve(&b, full_bytes(g, perm));
 	build_full(&b, g, ord, perm, v, slot, fp, true, &fill_at, &switch_at);
 	nl_size_buffers(nl, b.len + BUF_MARGIN);
 	budget = budget_of(nl, o);
@@ -1850,6 +1894,7 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 		batch_free(&b);
 		batch_init(&b, nl->seq);
 		nl->seq += 1u << 24;
+		batch_reserve(&b, full_bytes(g, perm));
 		build_full(&b, g, ord, perm, v, slot, fp, false, &fill_at,
 			   &switch_at);
 	}

@@ -41,7 +41,8 @@ struct wbuf {
 
 static void w_bytes(struct wbuf *w, const void *p, size_t n)
 {
-	w->p = xgrow(w->p, &w->cap, w->len + n, 1);
+	if (w->len + n > w->cap)	/* encode() sizes it: rarely taken */
+		w->p = xgrow(w->p, &w->cap, w->len + n, 1);
 	memcpy(w->p + w->len, p, n);
 	w->len += n;
 }
@@ -294,9 +295,9 @@ static int decode(struct rbuf *r, struct state *st)
 
 		/* the exact size at once: growing by doubling would copy a
 		 * world map and touch twice its pages */
-		if (n[i] > s->cap) {
-			s->v = xreallocarray(s->v, (size_t)n[i], sizeof(*s->v));
-			s->cap = (size_t)n[i];
+		if (s->n + n[i] > s->cap) {
+			s->cap = s->n + (size_t)n[i];
+			s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
 		}
 		for (uint64_t k = 0; k < n[i]; k++) {
 			u128 lo = r_addr(r, s->family);
@@ -305,7 +306,7 @@ static int decode(struct rbuf *r, struct state *st)
 
 			if (lo > hi || hi > cidr_max(s->family))
 				return -EBADMSG;
-			rangeset_add(s, lo, hi, tag);
+			s->v[s->n++] = (struct range){ lo, hi, tag };
 		}
 		if (!rangeset_is_normal(s))
 			return -EBADMSG;
