@@ -743,22 +743,11 @@ int sync_fetch(const struct conf *c, bool force, FILE *out)
 static int store(const char *state_dir, const struct nft_gen *g,
 		 uint32_t *id, uint32_t *cur)
 {
-	struct nft_gen old;
 	int ret;
 
 	*cur = 0;
-	if (!genstore_current(state_dir, cur) &&
-	    !genstore_load(state_dir, *cur, &old)) {
-		bool same = nft_gen_fingerprint(&old) ==
-			    nft_gen_fingerprint(g);
-
-		nft_gen_free(&old);
-		if (same) {
-			*id = *cur;
-			return 0;
-		}
-	}
-	ret = genstore_save(state_dir, g, id);
+	genstore_current(state_dir, cur);
+	ret = genstore_save_new(state_dir, g, id);
 	if (ret)
 		log_err("%s: cannot store the generation: %s", state_dir,
 			strerror(-ret));
