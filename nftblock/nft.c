@@ -1815,6 +1815,14 @@ static int free_slot(const struct kview *v, unsigned *slot)
 	return -EBUSY;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
 /* Cut messages [from, to) into transactions of at most budget bytes. */
 static int send_runs(struct nl *nl, struct batch *b, size_t from, size_t to,
 		     size_t budget, uint32_t *genid, const struct nft_opts *o,
@@ -1824,10 +1832,13 @@ static int send_runs(struct nl *nl, struct batch *b, size_t from, size_t to,
 		size_t end = from + 1;
 		int ret;
 
+		uint64_t t0 = now_us();
+
 		while (end < to && batch_bytes(b, from, end + 1) <= budget)
 			end++;
 		ret = send_txn(nl, b, from, end, *genid,
 			       o->fail_last && end == to);
+		res->kernel_us += now_us() - t0;
 		if (ret)
 			return ret;
 		(*genid)++;	/* every commit bumps the generation by one */

@@ -178,9 +178,10 @@ static void print_result(FILE *out, const struct nft_result *r,
 	static const char *const modes[] = { "unchanged", "diff", "full" };
 
 	fprintf(out, "apply: mode=%s removed=%zu added=%zu transactions=%zu "
-		"messages=%zu bytes=%zu ranges4=%zu ranges6=%zu\n",
+		"messages=%zu bytes=%zu ranges4=%zu ranges6=%zu "
+		"kernel_ms=%.1f\n",
 		modes[r->mode], r->del_elems, r->add_elems, r->txns, r->msgs,
-		r->bytes, g->map[0].n, g->map[1].n);
+		r->bytes, g->map[0].n, g->map[1].n, (double)r->kernel_us / 1e3);
 	if (r->mode == NFT_FULL && r->why_full)
 		log_info("full replace: %s", r->why_full);
 	if (r->restarts)
