@@ -100,19 +100,16 @@ static void expire(struct sweep *sw, u128 pos)
 	sw->nact = o;
 }
 
-void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
-			      struct compile_report *rep)
+/* The sweep over v[0..n), sorted by range_sort_by_lo(), into out (not
+ * yet normal: sorted by address). */
+static void resolve_sorted(const struct range *v, size_t n, int family,
+			   struct rangeset *out, struct compile_report *rep)
 {
 	struct sweep sw = { NULL, 0, 0 };
-	struct range *v;
-	size_t i = 0, n = in->n;
+	size_t i = 0;
 	u128 pos = 0;
 
-	rangeset_init(out, in->family);
-	v = xreallocarray(NULL, n + 1, sizeof(*v));
-	if (n)	/* an empty set's v may be NULL: no memcpy from it */
-		memcpy(v, in->v, n * sizeof(*v));
-	range_sort_by_lo(v, n);
+	rangeset_init(out, family);
 	while (i < n || sw.nact) {
 		u128 next;
 		const struct range *w;
@@ -125,7 +122,7 @@ void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
 			sw.act[sw.nact++] = v[i++];
 		}
 		/* the segment ends before the next start or at the first end */
-		next = i < n ? v[i].lo - 1 : cidr_max(in->family);
+		next = i < n ? v[i].lo - 1 : cidr_max(family);
 		for (size_t k = 0; k < sw.nact; k++)
 			if (sw.act[k].hi < next)
 				next = sw.act[k].hi;
@@ -135,12 +132,23 @@ void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
 			rep->overlaps++;
 			rep->overlap_addrs += next - pos + 1;
 		}
-		if (next == cidr_max(in->family))
+		if (next == cidr_max(family))
 			break;
 		pos = next + 1;
 		expire(&sw, pos);
 	}
 	free(sw.act);
+}
+
+void compile_resolve_overlaps(const struct rangeset *in, struct rangeset *out,
+			      struct compile_report *rep)
+{
+	struct range *v = xreallocarray(NULL, in->n + 1, sizeof(*v));
+
+	if (in->n)	/* an empty set's v may be NULL: no memcpy from it */
+		memcpy(v, in->v, in->n * sizeof(*v));
+	range_sort_by_lo(v, in->n);
+	resolve_sorted(v, in->n, in->family, out, rep);
 	free(v);
 	rangeset_normalize(out);
 }
@@ -202,8 +210,12 @@ void compile_family(const struct rangeset *in, const struct ccset *want,
 	/* the selection is freed before resolving: that allocates as much
 	 * again, and memory reused is cheaper than fresh pages */
 	select_clean(in, want, false, &clean, rep);
-	compile_resolve_overlaps(&clean, out, rep);
-	rangeset_free(&clean);
+	/* clean is ours: sorted in place, not copied (a world family is
+	 * ~7 MB a copy) */
+	range_sort_by_lo(clean.v, clean.n);
+	resolve_sorted(clean.v, clean.n, in->family, out, rep);
+	rangeset_free(&clean);	/* before normalizing: its sort's scratch */
+	rangeset_normalize(out);
 }
 
 void compile_union(const struct rangeset *in, const struct ccset *want,

@@ -41,7 +41,9 @@ struct fetch_result {
 	char err[MAX_ERR_BYTES];	/* why it failed */
 };
 
-/* Once per process, before any thread; returns 0 or -EIO. */
+/* Once per process, before any thread: opens libcurl (not linked: see
+ * fetch.c) and initialises it.  Returns 0, -ENOSYS (libcurl cannot be
+ * loaded) or -EIO. */
 int fetch_init(void);
 void fetch_cleanup(void);
 
@@ -49,7 +51,8 @@ void fetch_cleanup(void);
  * GET url into r (zeroed first).  Returns 0 for a complete body (200, or a
  * file) or a 304, else -EIO (network, TLS, HTTP status, truncated body),
  * -EFBIG (larger than max_bytes), -EPROTO (redirect to a disallowed
- * protocol) or -EINVAL (URL scheme not allowed), with the cause in r->err.
+ * protocol), -EINVAL (URL scheme not allowed) or -ENOSYS (no libcurl),
+ * with the cause in r->err.
  */
 int fetch_url(const char *url, const struct fetch_opts *o,
 	      struct fetch_result *r);

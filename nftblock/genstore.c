@@ -161,17 +161,20 @@ static void prune(const char *state_dir, const char *dir, uint32_t keep)
 	}
 }
 
-int genstore_save(const char *state_dir, const struct nft_gen *g,
-		  uint32_t *id)
+/* Store the encoded generation buf[0..len) as the newest, make it current
+ * and prune. */
+static int save_bytes(const char *state_dir, const uint8_t *buf, size_t len,
+		      uint32_t *id)
 {
 	uint32_t ids[MAX_GENERATIONS], cur = 0, next;
 	char dir[PATH_MAX], name[32];
-	struct state st = { .gen = *g };
 	int n, ret = gen_dir(state_dir, dir, sizeof(dir));
 
 	if (ret)
 		return ret;
 	if (mkdir(state_dir, 0700) && errno != EEXIST)
+		return -errno;
+	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
 	n = genstore_list(state_dir, ids);
 	if (n < 0)
@@ -180,7 +183,7 @@ int genstore_save(const char *state_dir, const struct nft_gen *g,
 	if (next > MAX_GENERATION_ID)
 		return -EOVERFLOW;
 	gen_name(next, name);
-	ret = state_save_as(dir, name, &st);
+	ret = util_write_file_atomic(dir, name, buf, len, 0600);
 	if (!ret)
 		ret = genstore_set_current(state_dir, next);
 	if (ret)
@@ -189,4 +192,61 @@ int genstore_save(const char *state_dir, const struct nft_gen *g,
 	prune(state_dir, dir, cur);
 	*id = next;
 	return 0;
+}
+
+int genstore_save(const char *state_dir, const struct nft_gen *g,
+		  uint32_t *id)
+{
+	struct state st = { .gen = *g };
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	state_encode(&st, &buf, &len);
+	ret = save_bytes(state_dir, buf, len, id);
+	free(buf);
+	return ret;
+}
+
+/* Does generation id hold exactly the bytes buf[0..len)?  A size check
+ * first; no decoding (a world generation decodes into ~10 MB). */
+static bool same_bytes(const char *state_dir, uint32_t id, const uint8_t *buf,
+		       size_t len)
+{
+	char path[PATH_MAX], name[32], *old;
+	size_t olen;
+	struct stat sb;
+	bool same;
+
+	gen_name(id, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", state_dir,
+			     GENSTORE_DIR, name) >= sizeof(path) ||
+	    lstat(path, &sb) || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size != len ||
+	    util_read_file(path, MAX_STATE_BYTES, false, &old, &olen))
+		return false;
+	same = olen == len && !memcmp(old, buf, len);
+	free(old);
+	return same;
+}
+
+int genstore_save_new(const char *state_dir, const struct nft_gen *g,
+		      uint32_t *id)
+{
+	struct state st = { .gen = *g };
+	uint32_t cur;
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	state_encode(&st, &buf, &len);
+	if (!genstore_current(state_dir, &cur) &&
+	    same_bytes(state_dir, cur, buf, len)) {
+		*id = cur;
+		ret = 0;
+	} else {
+		ret = save_bytes(state_dir, buf, len, id);
+	}
+	free(buf);
+	return ret;
 }

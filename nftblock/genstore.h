@@ -30,6 +30,14 @@ int genstore_list(const char *state_dir, uint32_t *ids);
 int genstore_save(const char *state_dir, const struct nft_gen *g,
 		  uint32_t *id);
 
+/*
+ * genstore_save(), unless the current generation holds g already (the
+ * same bytes on disk: compared, not decoded): then *id is that one.
+ * Returns 0 and sets *id, or -errno.
+ */
+int genstore_save_new(const char *state_dir, const struct nft_gen *g,
+		      uint32_t *id);
+
 /* Load generation id into g (initialised here; free with nft_gen_free).
  * Returns 0, -ENOENT, -EBADMSG (corrupt: checksum, size) or -errno. */
 int genstore_load(const char *state_dir, uint32_t id, struct nft_gen *g);

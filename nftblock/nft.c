@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,9 @@
 #define SLOT_MASK		((uint64_t)NFT_SLOTS - 1)
 #define NEST_LIMIT		60000u	/* nla_len is 16 bits: keep a nest < 64 KiB */
 #define MSG_RESERVE		(80u << 10)	/* room reserved per message */
+#define MSG_HDR_BYTES		256u	/* header, table and set names, nest */
+#define OBJ_BYTES		(1u << 20)	/* a full replace's objects and rules:
+						 * ~2 KiB a country, 250 countries */
 #define BUF_MARGIN		(64u << 10)	/* sndbuf head room per batch */
 #define MAX_BATCH_BYTES		(256u << 20)	/* SO_SNDBUFFORCE ceiling */
 #define MIN_BATCH_BYTES		(256u << 10)	/* below this, give up shrinking */
@@ -128,10 +132,27 @@ static int nl_open(struct nl *nl)
 	return 0;
 }
 
+/*
+ * The last closed socket, still open.  Closing a netfilter socket right
+ * after a commit blocks: on NETLINK_URELEASE nf_tables flushes the commit's
+ * deferred release, which waits for an RCU grace period (10-25 ms measured,
+ * as long as a small commit).  Kept open, the socket is released at the
+ * next nl_close() or at exit, after the caller's own work (writing the
+ * state file) has overlapped that wait.  Never used again.
+ */
+static int parked_fd = -1;
+
 static void nl_close(struct nl *nl)
 {
-	if (nl->sk)
-		mnl_socket_close(nl->sk);
+	int fd;
+
+	if (!nl->sk)
+		return;
+	fd = fcntl(mnl_socket_get_fd(nl->sk), F_DUPFD_CLOEXEC, 0);
+	if (parked_fd >= 0)
+		close(parked_fd);
+	parked_fd = fd;		/* -1 when dup failed: closed now, slower */
+	mnl_socket_close(nl->sk);
 	nl->sk = NULL;
 }
 
@@ -243,6 +264,16 @@ static void batch_free(struct batch *b)
 	free(b->buf);
 	free(b->m);
 	memset(b, 0, sizeof(*b));
+}
+
+/* Room for bytes more at once: a world-sized batch grown by doubling
+ * would leave its smaller copies behind, resident. */
+static void batch_reserve(struct batch *b, size_t bytes)
+{
+	if (b->len + bytes > b->cap) {
+		b->buf = xreallocarray(b->buf, b->len + bytes, 1);
+		b->cap = b->len + bytes;
+	}
 }
 
 /* Start a message; the returned header stays valid until batch_end(). */
@@ -976,6 +1007,22 @@ static void put_elems(struct batch *b, uint16_t type, const char *set,
 	elw_close(&w);
 }
 
+/*
+ * At most how many bytes put_elems() writes for rs: a start element (key,
+ * with map data "jump cc_XX") and an end element (key, flags) a range,
+ * and a message header per NEST_LIMIT bytes of them.
+ */
+static size_t elems_bytes(const struct rangeset *rs, bool map)
+{
+	size_t key = 2 * NLA_HDRLEN + NLA_ALIGN(rs->family == 4 ? 4 : 16);
+	size_t data = 4 * NLA_HDRLEN + NLA_ALIGN(4) + NLA_ALIGN(sizeof("cc_XX"));
+	size_t per = 2 * NLA_HDRLEN + 2 * key + NLA_HDRLEN + NLA_ALIGN(4) +
+		     (map ? data : 0);
+	size_t bytes = rs->n * per;
+
+	return bytes + (bytes / NEST_LIMIT + 1) * MSG_HDR_BYTES;
+}
+
 /* Flush a set (DELSETELEM without a list). */
 static void put_flush_set(struct batch *b, const char *set)
 {
@@ -1682,6 +1729,22 @@ static uint32_t *addr_order(const struct rangeset *s)
 	return ord;
 }
 
+/* Does the normal set s (sorted by tag) hold a range of country t? */
+static bool has_tag(const struct rangeset *s, uint32_t t)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {	/* the first range with tag >= t */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid].tag < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->v[lo].tag == t;
+}
+
 /* The verdict chains of the tags of a map set, each once (the set is
  * sorted by tag), but those of skip's tags: countries, lists of several
  * scoped lists (a single list's chain is made by put_list_chain). */
@@ -1693,13 +1756,10 @@ static void put_countries(struct batch *b, const struct nft_gen *g,
 
 	for (size_t i = 0; i < rs->n; i++) {
 		uint32_t t = rs->v[i].tag;
-		bool known = false;
 
 		if (i && rs->v[i - 1].tag == t)
 			continue;
-		for (size_t k = 0; skip && k < skip->n && !known; k++)
-			known = skip->v[k].tag == t;
-		if (known)
+		if (skip && has_tag(skip, t))
 			continue;
 		if (!(t & NFT_LIST_TAG)) {
 			cc_chain(t, chain);
@@ -1891,6 +1951,14 @@ static int free_slot(const struct kview *v, unsigned *slot)
 	return -EBUSY;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
 /* Cut messages [from, to) into transactions of at most budget bytes. */
 static int send_runs(struct nl *nl, struct batch *b, size_t from, size_t to,
 		     size_t budget, uint32_t *genid, const struct nft_opts *o,
@@ -1900,10 +1968,13 @@ static int send_runs(struct nl *nl, struct batch *b, size_t from, size_t to,
 		size_t end = from + 1;
 		int ret;
 
+		uint64_t t0 = now_us();
+
 		while (end < to && batch_bytes(b, from, end + 1) <= budget)
 			end++;
 		ret = send_txn(nl, b, from, end, *genid,
 			       o->fail_last && end == to);
+		res->kernel_us += now_us() - t0;
 		if (ret)
 			return ret;
 		(*genid)++;	/* every commit bumps the generation by one */
@@ -1923,6 +1994,20 @@ static size_t budget_of(struct nl *nl, const struct nft_opts *o)
 		bud = o->max_batch;
 	nl->budget = bud;
 	return bud;
+}
+
+/* At most the bytes of a full replace's batch: elements, and room for the
+ * objects and rules (a chain, a counter and a rule or two per country). */
+static size_t full_bytes(const struct nft_gen *g, const struct rangeset perm[2])
+{
+	size_t n = OBJ_BYTES + MSG_RESERVE;
+
+	for (int f = 0; f < 2; f++)
+		n += elems_bytes(&g->map[f], true) +
+		     elems_bytes(&perm[f], false) +
+		     elems_bytes(&g->allow[f], false) +
+		     elems_bytes(&g->deny[f], false);
+	return n;
 }
 
 static int apply_full(struct nl *nl, const struct nft_gen *g,
@@ -1948,6 +2033,7 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 	}
 	batch_init(&b, nl->seq);
 	nl->seq += 1u << 24;
+	batch_reserve(&b, full_bytes(g, perm));
 	build_full(&b, g, ord, perm, v, slot, fp, true, &fill_at, &switch_at);
 	nl_size_buffers(nl, b.len + BUF_MARGIN);
 	budget = budget_of(nl, o);
@@ -1955,6 +2041,7 @@ static int apply_full(struct nl *nl, const struct nft_gen *g,
 		batch_free(&b);
 		batch_init(&b, nl->seq);
 		nl->seq += 1u << 24;
+		batch_reserve(&b, full_bytes(g, perm));
 		build_full(&b, g, ord, perm, v, slot, fp, false, &fill_at,
 			   &switch_at);
 	}

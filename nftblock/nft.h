@@ -135,6 +135,8 @@ struct nft_result {
 	size_t restarts;		/* ERESTART (generation changed) retries */
 	uint64_t fp;			/* the new fingerprint (with slot) */
 	uint32_t genid;			/* ruleset generation after the commit */
+	uint64_t kernel_us;		/* in the kernel's hands: sendmsg() of
+					 * each transaction to its last ACK */
 };
 
 struct nft_opts {

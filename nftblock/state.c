@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -44,7 +45,8 @@ struct wbuf {
 
 static void w_bytes(struct wbuf *w, const void *p, size_t n)
 {
-	w->p = xgrow(w->p, &w->cap, w->len + n, 1);
+	if (w->len + n > w->cap)	/* encode() sizes it: rarely taken */
+		w->p = xgrow(w->p, &w->cap, w->len + n, 1);
 	memcpy(w->p + w->len, p, n);
 	w->len += n;
 }
@@ -304,6 +306,12 @@ static int decode_ranges(struct rbuf *r, uint64_t n, struct rangeset *s)
 	if (n > MAX_STATE_RANGES ||
 	    !r_has(r, (size_t)n * (s->family == 4 ? 12 : 36)))
 		return -EBADMSG;
+	/* the exact size at once: growing by doubling would copy a world
+	 * map and touch twice its pages */
+	if (s->n + n > s->cap) {
+		s->cap = s->n + (size_t)n;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
 	for (uint64_t k = 0; k < n; k++) {
 		u128 lo = r_addr(r, s->family);
 		u128 hi = r_addr(r, s->family);
@@ -311,7 +319,7 @@ static int decode_ranges(struct rbuf *r, uint64_t n, struct rangeset *s)
 
 		if (lo > hi || hi > cidr_max(s->family))
 			return -EBADMSG;
-		rangeset_add(s, lo, hi, tag);
+		s->v[s->n++] = (struct range){ lo, hi, tag };
 	}
 	return rangeset_is_normal(s) ? 0 : -EBADMSG;
 }
@@ -434,24 +442,52 @@ int state_load(const char *dir, struct state *st)
 	return state_load_from(dir, STATE_FILE, st);
 }
 
+/*
+ * The file mapped, not read: a world's state is ~4 MB, which read() would
+ * copy into as much fresh memory (zeroed page by page) for one pass.  Our
+ * files are replaced by rename, never rewritten in place, so the mapped
+ * inode does not shrink under us.
+ */
+static int decode_file(const char *path, struct state *st)
+{
+	struct stat sb;
+	void *p;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = fstat(fd, &sb) ? -errno : 0;
+	if (!ret && !S_ISREG(sb.st_mode))
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+	ret = -EBADMSG;
+	if (sb.st_size < HDR_BYTES + 4 || (uint64_t)sb.st_size > MAX_STATE_BYTES)
+		goto out;
+	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+		 fd, 0);
+	if (p == MAP_FAILED) {
+		ret = -errno;
+		goto out;
+	}
+	ret = state_decode(p, (size_t)sb.st_size, st);
+	munmap(p, (size_t)sb.st_size);
+out:
+	close(fd);
+	return ret;
+}
+
 int state_load_from(const char *dir, const char *name, struct state *st)
 {
 	char path[PATH_MAX];
-	char *buf;
-	size_t len;
-	int ret;
 
 	memset(st, 0, sizeof(*st));
 	nft_gen_init(&st->gen);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path))
 		return -ENAMETOOLONG;
-	ret = util_read_file(path, MAX_STATE_BYTES, false, &buf, &len);
-	if (ret)
-		return ret == -EFBIG ? -EBADMSG : ret;
-	ret = state_decode(buf, len, st);
-	free(buf);
-	return ret;
+	return decode_file(path, st);
 }
 
 int state_lock(const char *dir)

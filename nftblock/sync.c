@@ -229,9 +229,10 @@ static void print_result(FILE *out, const struct nft_result *r,
 	static const char *const modes[] = { "unchanged", "diff", "full" };
 
 	fprintf(out, "apply: mode=%s removed=%zu added=%zu transactions=%zu "
-		"messages=%zu bytes=%zu ranges4=%zu ranges6=%zu\n",
+		"messages=%zu bytes=%zu ranges4=%zu ranges6=%zu "
+		"kernel_ms=%.1f\n",
 		modes[r->mode], r->del_elems, r->add_elems, r->txns, r->msgs,
-		r->bytes, g->map[0].n, g->map[1].n);
+		r->bytes, g->map[0].n, g->map[1].n, (double)r->kernel_us / 1e3);
 	if (r->mode == NFT_FULL && r->why_full)
 		log_info("full replace: %s", r->why_full);
 	if (r->restarts)
@@ -854,22 +855,11 @@ int sync_fetch(const struct conf *c, bool force, FILE *out)
 static int store(const char *state_dir, const struct nft_gen *g,
 		 uint32_t *id, uint32_t *cur)
 {
-	struct nft_gen old;
 	int ret;
 
 	*cur = 0;
-	if (!genstore_current(state_dir, cur) &&
-	    !genstore_load(state_dir, *cur, &old)) {
-		bool same = nft_gen_fingerprint(&old) ==
-			    nft_gen_fingerprint(g);
-
-		nft_gen_free(&old);
-		if (same) {
-			*id = *cur;
-			return 0;
-		}
-	}
-	ret = genstore_save(state_dir, g, id);
+	genstore_current(state_dir, cur);
+	ret = genstore_save_new(state_dir, g, id);
 	if (ret)
 		log_err("%s: cannot store the generation: %s", state_dir,
 			strerror(-ret));

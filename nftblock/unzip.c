@@ -3,6 +3,7 @@
  * unzip.c - read zip archives from memory with libarchive (GeoLite2
  * Country CSV downloads).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,56 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "log.h"
 #include "unzip.h"
 #include "xmalloc.h"
+
+#define LIBARCHIVE_SONAME	"libarchive.so.13"	/* <archive.h> 3.x */
+
+/*
+ * libarchive is opened by the first unzip, not linked: linked, it and the
+ * XML, ICU and C++ libraries it pulls in are mapped into every nftblock
+ * process (about 2 MiB resident); only a fetch of a zip feed needs it.
+ */
+static struct {
+	void *dl;
+	struct archive *(*read_new)(void);
+	int (*support_format_zip)(struct archive *a);
+	int (*open_memory)(struct archive *a, const void *buf, size_t len);
+	int (*next_header)(struct archive *a, struct archive_entry **e);
+	la_ssize_t (*read_data)(struct archive *a, void *buf, size_t len);
+	int (*read_free)(struct archive *a);
+	const char *(*pathname)(struct archive_entry *e);
+	__LA_MODE_T (*filetype)(struct archive_entry *e);
+} la;
+
+/* dlsym's object pointer into a function pointer (POSIX: they convert). */
+#define LA_SYM(field, name) \
+	((*(void **)&la.field = dlsym(la.dl, name)) != NULL)
+
+static int archive_load(void)
+{
+	if (la.dl)
+		return 0;
+	la.dl = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!la.dl) {
+		log_err("cannot load libarchive: %s", dlerror());
+		return -ENOSYS;
+	}
+	if (LA_SYM(read_new, "archive_read_new") &&
+	    LA_SYM(support_format_zip, "archive_read_support_format_zip") &&
+	    LA_SYM(open_memory, "archive_read_open_memory") &&
+	    LA_SYM(next_header, "archive_read_next_header") &&
+	    LA_SYM(read_data, "archive_read_data") &&
+	    LA_SYM(read_free, "archive_read_free") &&
+	    LA_SYM(pathname, "archive_entry_pathname") &&
+	    LA_SYM(filetype, "archive_entry_filetype"))
+		return 0;
+	log_err("%s: a symbol is missing: %s", LIBARCHIVE_SONAME, dlerror());
+	dlclose(la.dl);
+	memset(&la, 0, sizeof(la));
+	return -ENOSYS;
+}
 
 bool unzip_is_zip(const char *buf, size_t len)
 {
@@ -49,7 +98,7 @@ static int read_member(struct archive *a, size_t max, struct unzip_member *m)
 
 	m->data = NULL;
 	m->len = 0;
-	while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+	while ((got = la.read_data(a, chunk, sizeof(chunk))) > 0) {
 		if ((size_t)got > max - m->len)
 			return -EFBIG;
 		m->data = xgrow(m->data, &cap, m->len + (size_t)got + 1, 1);
@@ -70,10 +119,10 @@ static int walk(struct archive *a, const char *const *suffixes, size_t max,
 	struct archive_entry *e;
 	int rc, ret;
 
-	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *path = archive_entry_pathname(e);
+	while ((rc = la.next_header(a, &e)) == ARCHIVE_OK) {
+		const char *path = la.pathname(e);
 
-		if (archive_entry_filetype(e) != AE_IFREG || !path ||
+		if (la.filetype(e) != AE_IFREG || !path ||
 		    !wanted(path, suffixes))
 			continue;
 		if (*n == MAX_ZIP_MEMBERS)
@@ -90,20 +139,25 @@ static int walk(struct archive *a, const char *const *suffixes, size_t max,
 int unzip_extract(const char *buf, size_t len, const char *const *suffixes,
 		  size_t max, struct unzip_member **out, size_t *n)
 {
-	struct unzip_member *v = xcalloc(MAX_ZIP_MEMBERS, sizeof(*v));
-	struct archive *a = archive_read_new();
+	struct unzip_member *v;
+	struct archive *a;
 	size_t cnt = 0;
-	int ret = -EINVAL;
+	int ret = archive_load();
 
+	if (ret)
+		return ret;
+	v = xcalloc(MAX_ZIP_MEMBERS, sizeof(*v));
+	a = la.read_new();
+	ret = -EINVAL;
 	if (!a)
 		goto out;
-	archive_read_support_format_zip(a);
-	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK)
+	la.support_format_zip(a);
+	if (la.open_memory(a, buf, len) != ARCHIVE_OK)
 		goto out;
 	ret = walk(a, suffixes, max, v, &cnt);
 out:
 	if (a)
-		archive_read_free(a);
+		la.read_free(a);
 	if (ret) {
 		unzip_free(v, cnt);
 		return ret;

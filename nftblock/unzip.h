@@ -21,7 +21,8 @@ bool unzip_is_zip(const char *buf, size_t len);
  * Extract the regular-file members of the zip archive buf[0..len) whose
  * base name ends with one of the NULL-terminated suffixes, each capped at
  * max bytes, into a fresh array *out of *n members.  Returns 0, -EFBIG
- * (a member over max, or more than MAX_ZIP_MEMBERS), or -EINVAL (corrupt).
+ * (a member over max, or more than MAX_ZIP_MEMBERS), -EINVAL (corrupt),
+ * or -ENOSYS (libarchive, opened at the first call, cannot be loaded).
  * Free with unzip_free().
  */
 int unzip_extract(const char *buf, size_t len, const char *const *suffixes,

@@ -115,10 +115,16 @@ def main():
         walls, rss = [], 0
         for _ in range(n):
             t = time.perf_counter()
-            p = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+            # BENCH_OUT: keep the commands' output (appended) for figures
+            # they print themselves
+            out = os.environ.get('BENCH_OUT')
+            sink = open(out, 'ab') if out else subprocess.DEVNULL
+            p = subprocess.Popen(argv, stdout=sink)
             _, status, ru = os.wait4(p.pid, 0)
             p.returncode = 0
             walls.append(time.perf_counter() - t)
+            if out:
+                sink.close()
             rss = max(rss, ru.ru_maxrss)
             if os.waitstatus_to_exitcode(status) != 0:
                 sys.exit('failed: %s' % ' '.join(argv))
