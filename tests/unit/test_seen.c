@@ -716,7 +716,7 @@ static void test_hostile(void **ctx)
 		assert_int_equal(f_decode(&f), -EBADMSG);
 	}
 	const uint32_t counts[] = { MAX_LIST_ENTRIES + 1, UINT32_MAX,
-				    MAX_LIST_ENTRIES, 2, 1 << 31 };
+				    MAX_LIST_ENTRIES, 2, 1u << 31 };
 
 	for (size_t i = 0; i < sizeof(counts) / sizeof(*counts); i++) {
 		f_head(&f, 1, 1);
