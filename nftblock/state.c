@@ -16,6 +16,7 @@
  * Version 2 (no lists) is still read.  Version 1 (before the policy) is
  * refused as corrupt: the next apply is then a full replace.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -43,12 +44,11 @@ struct wbuf {
 	size_t len, cap;
 };
 
+static uint8_t *w_room(struct wbuf *w, size_t n);
+
 static void w_bytes(struct wbuf *w, const void *p, size_t n)
 {
-	if (w->len + n > w->cap)	/* encode() sizes it: rarely taken */
-		w->p = xgrow(w->p, &w->cap, w->len + n, 1);
-	memcpy(w->p + w->len, p, n);
-	w->len += n;
+	memcpy(w_room(w, n), p, n);
 }
 
 static void w_u32(struct wbuf *w, uint32_t v)
@@ -65,19 +65,6 @@ static void w_u64(struct wbuf *w, uint64_t v)
 	w_u32(w, (uint32_t)(v >> 32));
 }
 
-static void w_addr(struct wbuf *w, int family, u128 a)
-{
-	uint8_t b[16];
-
-	if (family == 4) {
-		w_u32(w, (uint32_t)a);
-		return;
-	}
-	for (int i = 0; i < 16; i++)
-		b[15 - i] = (uint8_t)(a >> (8 * i));
-	w_bytes(w, b, 16);
-}
-
 static const struct rangeset *set_of(const struct nft_gen *g, int i)
 {
 	switch (i / 2) {
@@ -92,12 +79,50 @@ static const struct rangeset *set_of(const struct nft_gen *g, int i)
 	}
 }
 
+/* Room for n more bytes at the end of w; returns where they go. */
+static uint8_t *w_room(struct wbuf *w, size_t n)
+{
+	uint8_t *p;
+
+	if (w->len + n > w->cap)	/* encode() sizes it: rarely taken */
+		w->p = xgrow(w->p, &w->cap, w->len + n, 1);
+	p = w->p + w->len;
+	w->len += n;
+	return p;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+static void put_be128(uint8_t *p, u128 a)
+{
+	uint64_t hi = htobe64((uint64_t)(a >> 64)), lo = htobe64((uint64_t)a);
+
+	memcpy(p, &hi, 8);
+	memcpy(p + 8, &lo, 8);
+}
+
+/* A world map is ~200k ranges: one reservation and plain stores per
+ * record, not a size check per field. */
 static void encode_ranges(struct wbuf *w, const struct rangeset *s)
 {
-	for (size_t k = 0; k < s->n; k++) {
-		w_addr(w, s->family, s->v[k].lo);
-		w_addr(w, s->family, s->v[k].hi);
-		w_u32(w, s->v[k].tag);
+	size_t rec = s->family == 4 ? 12 : 36;
+	uint8_t *p = w_room(w, s->n * rec);
+
+	for (size_t k = 0; k < s->n; k++, p += rec) {
+		const struct range *r = &s->v[k];
+
+		if (s->family == 4) {
+			put_le32(p, (uint32_t)r->lo);
+			put_le32(p + 4, (uint32_t)r->hi);
+		} else {
+			put_be128(p, r->lo);
+			put_be128(p + 16, r->hi);
+		}
+		put_le32(p + rec - 4, r->tag);
 	}
 }
 
@@ -222,18 +247,6 @@ static uint64_t r_u64(struct rbuf *r)
 	return lo | (uint64_t)r_u32(r) << 32;
 }
 
-static u128 r_addr(struct rbuf *r, int family)
-{
-	u128 a = 0;
-
-	if (family == 4)
-		return r_u32(r);
-	for (int i = 0; i < 16; i++)
-		a = a << 8 | r->p[r->pos + (size_t)i];
-	r->pos += 16;
-	return a;
-}
-
 /* Are n more bytes there before the CRC trailer? */
 static bool r_has(const struct rbuf *r, size_t n)
 {
@@ -300,11 +313,35 @@ static int decode_policy(struct rbuf *r, struct nft_gen *g)
 	return 0;
 }
 
-/* n ranges of family into s, which must come out normal. */
+static uint32_t get_le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static u128 get_be128(const uint8_t *p)
+{
+	uint64_t hi, lo;
+
+	memcpy(&hi, p, 8);
+	memcpy(&lo, p + 8, 8);
+	return (u128)be64toh(hi) << 64 | be64toh(lo);
+}
+
+/*
+ * n ranges of family into s, which must come out normal (the checks of
+ * rangeset_is_normal, made record by record in the one pass: a world
+ * map is ~200k ranges).
+ */
 static int decode_ranges(struct rbuf *r, uint64_t n, struct rangeset *s)
 {
-	if (n > MAX_STATE_RANGES ||
-	    !r_has(r, (size_t)n * (s->family == 4 ? 12 : 36)))
+	size_t rec = s->family == 4 ? 12 : 36;
+	u128 max = cidr_max(s->family);
+	const uint8_t *p;
+
+	if (n > MAX_STATE_RANGES || !r_has(r, (size_t)n * rec))
 		return -EBADMSG;
 	/* the exact size at once: growing by doubling would copy a world
 	 * map and touch twice its pages */
@@ -312,16 +349,24 @@ static int decode_ranges(struct rbuf *r, uint64_t n, struct rangeset *s)
 		s->cap = s->n + (size_t)n;
 		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
 	}
-	for (uint64_t k = 0; k < n; k++) {
-		u128 lo = r_addr(r, s->family);
-		u128 hi = r_addr(r, s->family);
-		uint32_t tag = r_u32(r);
+	p = r->p + r->pos;
+	r->pos += (size_t)n * rec;
+	for (uint64_t k = 0; k < n; k++, p += rec) {
+		const struct range *prev = s->n ? &s->v[s->n - 1] : NULL;
+		struct range c;
 
-		if (lo > hi || hi > cidr_max(s->family))
+		c.lo = s->family == 4 ? get_le32(p) : get_be128(p);
+		c.hi = s->family == 4 ? get_le32(p + 4) : get_be128(p + 16);
+		c.tag = get_le32(p + rec - 4);
+		if (c.lo > c.hi || c.hi > max)
 			return -EBADMSG;
-		s->v[s->n++] = (struct range){ lo, hi, tag };
+		if (prev && prev->tag >= c.tag &&
+		    (prev->tag > c.tag || prev->hi == max ||
+		     c.lo <= prev->hi + 1))
+			return -EBADMSG;
+		s->v[s->n++] = c;
 	}
-	return rangeset_is_normal(s) ? 0 : -EBADMSG;
+	return 0;
 }
 
 static int decode_list(struct rbuf *r, struct nft_list *l)
