@@ -27,7 +27,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # libcurl and libarchive are opened at run time (fetch.c, unzip.c: dlopen),
 # not linked: they would add ~7 MiB resident to every process
 LINK_PKGS := libnftnl libmnl zlib libcrypto
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null) -ldl
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null) -ldl -pthread
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -O2 -g $(WARN)

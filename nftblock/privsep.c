@@ -24,6 +24,7 @@
 #include "defs.h"
 #include "log.h"
 #include "privsep.h"
+#include "util.h"
 
 #define REC_BYTES	40	/* set, family, 2 pad, tag, lo[16], hi[16] */
 #define REC_END		0xff	/* the set byte of the end record */
@@ -145,21 +146,6 @@ int privsep_spawn(const char *owner_dir, int (*fn)(void *arg, int fd),
 	return p[0];
 }
 
-static int write_all(int fd, const uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, b, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void put_be128(uint8_t *b, u128 v)
 {
 	for (int i = 15; i >= 0; i--, v >>= 8)
@@ -199,14 +185,14 @@ int privsep_write(int fd, struct rangeset sets[PS_NSETS][2])
 				encode(buf + k++ * REC_BYTES, s,
 				       sets[s][f].family, &sets[s][f].v[i]);
 				if (k == WBATCH) {
-					ret = write_all(fd, buf, k * REC_BYTES);
+					ret = util_write_all(fd, buf, k * REC_BYTES);
 					k = 0;
 				}
 			}
 	if (!ret) {
 		memset(buf + k * REC_BYTES, 0, REC_BYTES);
 		buf[k++ * REC_BYTES] = REC_END;
-		ret = write_all(fd, buf, k * REC_BYTES);
+		ret = util_write_all(fd, buf, k * REC_BYTES);
 	}
 	free(buf);
 	return ret;

@@ -20,6 +20,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +42,20 @@
 #define FLAG_LOG	1u
 #define FLAG_EARLY	2u
 
+/* Bytes of state_save_start()'s buffer: a world state is ~4 MB. */
+#define STREAM_BYTES	(64u << 10)
+/* Ranges per reservation: 36-byte IPv6 records fit STREAM_BYTES. */
+#define RANGE_CHUNK	1024u
+
+/* Encoder output: in memory, or (stream) written to fd whenever full. */
 struct wbuf {
 	uint8_t *p;
 	size_t len, cap;
+	bool stream;
+	int fd, err;
+	uint32_t crc;		/* stream: of the bytes after the header */
+	size_t out;		/* stream: bytes written to fd */
+	atomic_bool *stop;	/* stream: set to give up (state_save_cancel) */
 };
 
 static uint8_t *w_room(struct wbuf *w, size_t n);
@@ -79,11 +93,30 @@ static const struct rangeset *set_of(const struct nft_gen *g, int i)
 	}
 }
 
+/* Stream w's bytes to its fd; the header's are left out of the CRC (its
+ * fingerprint and ruleset generation are written last). */
+static void w_flush(struct wbuf *w)
+{
+	size_t skip = w->out < HDR_BYTES ? HDR_BYTES - w->out : 0;
+
+	if (skip > w->len)
+		skip = w->len;
+	w->crc = (uint32_t)crc32(w->crc, w->p + skip, (uInt)(w->len - skip));
+	if (!w->err && atomic_load(w->stop))
+		w->err = -ECANCELED;
+	if (!w->err)
+		w->err = util_write_all(w->fd, w->p, w->len);
+	w->out += w->len;
+	w->len = 0;
+}
+
 /* Room for n more bytes at the end of w; returns where they go. */
 static uint8_t *w_room(struct wbuf *w, size_t n)
 {
 	uint8_t *p;
 
+	if (w->stream && w->len + n > w->cap)
+		w_flush(w);
 	if (w->len + n > w->cap)	/* encode() sizes it: rarely taken */
 		w->p = xgrow(w->p, &w->cap, w->len + n, 1);
 	p = w->p + w->len;
@@ -110,10 +143,14 @@ static void put_be128(uint8_t *p, u128 a)
 static void encode_ranges(struct wbuf *w, const struct rangeset *s)
 {
 	size_t rec = s->family == 4 ? 12 : 36;
-	uint8_t *p = w_room(w, s->n * rec);
+	uint8_t *p = NULL;
 
 	for (size_t k = 0; k < s->n; k++, p += rec) {
 		const struct range *r = &s->v[k];
+
+		if (k % RANGE_CHUNK == 0)
+			p = w_room(w, rec * (s->n - k < RANGE_CHUNK ?
+					     s->n - k : RANGE_CHUNK));
 
 		if (s->family == 4) {
 			put_le32(p, (uint32_t)r->lo);
@@ -169,6 +206,29 @@ static void encode_lists(const struct nft_gen *g, struct wbuf *w)
 	}
 }
 
+/* The fixed header: exactly HDR_BYTES. */
+static void encode_header(const struct state *st, struct wbuf *w)
+{
+	w_bytes(w, STATE_MAGIC, 8);
+	w_u32(w, STATE_VERSION);
+	w_u32(w, st->gen.dirs);
+	w_u64(w, st->fp);
+	w_u32(w, st->genid);
+	w_u32(w, st->gen.permit_dirs);
+	for (int i = 0; i < NSETS; i++)
+		w_u64(w, set_of(&st->gen, i)->n);
+}
+
+/* Everything but the CRC trailer. */
+static void encode_body(const struct state *st, struct wbuf *w)
+{
+	encode_header(st, w);
+	encode_policy(&st->gen, w);
+	for (int i = 0; i < NSETS; i++)
+		encode_ranges(w, set_of(&st->gen, i));
+	encode_lists(&st->gen, w);
+}
+
 static void encode(const struct state *st, struct wbuf *w)
 {
 	size_t est = HDR_BYTES + 64 + MAX_LOG_PREFIX_BYTES +
@@ -183,18 +243,7 @@ static void encode(const struct state *st, struct wbuf *w)
 		       st->gen.lists[k].set[0].n * 12 +
 		       st->gen.lists[k].set[1].n * 36;
 	w->p = xgrow(w->p, &w->cap, est, 1);
-	w_bytes(w, STATE_MAGIC, 8);
-	w_u32(w, STATE_VERSION);
-	w_u32(w, st->gen.dirs);
-	w_u64(w, st->fp);
-	w_u32(w, st->genid);
-	w_u32(w, st->gen.permit_dirs);
-	for (int i = 0; i < NSETS; i++)
-		w_u64(w, set_of(&st->gen, i)->n);
-	encode_policy(&st->gen, w);
-	for (int i = 0; i < NSETS; i++)
-		encode_ranges(w, set_of(&st->gen, i));
-	encode_lists(&st->gen, w);
+	encode_body(st, w);
 	w_u32(w, (uint32_t)crc32(0, w->p, (uInt)w->len));
 }
 
@@ -224,6 +273,99 @@ int state_save_as(const char *dir, const char *name, const struct state *st)
 int state_save(const char *dir, const struct state *st)
 {
 	return state_save_as(dir, STATE_FILE, st);
+}
+
+struct state_save {
+	pthread_t thread;
+	struct state st;	/* fp and genid: 0 until finish */
+	struct wbuf w;
+	atomic_bool stop;
+	char dir[PATH_MAX], tmp[PATH_MAX];
+};
+
+static void *save_thread(void *arg)
+{
+	struct state_save *s = arg;
+
+	encode_body(&s->st, &s->w);
+	w_flush(&s->w);
+	return NULL;
+}
+
+int state_save_start(const char *dir, const struct nft_gen *g,
+		     struct state_save **out)
+{
+	struct state_save *s;
+	int fd, ret;
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	s = xcalloc(1, sizeof(*s));
+	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s", dir) >=
+	    sizeof(s->dir)) {
+		free(s);
+		return -ENAMETOOLONG;
+	}
+	fd = util_tmp_open(dir, STATE_FILE, s->tmp);
+	if (fd < 0) {
+		free(s);
+		return fd;
+	}
+	s->st.gen = *g;
+	atomic_init(&s->stop, false);
+	s->w = (struct wbuf){ .p = xmalloc(STREAM_BYTES), .cap = STREAM_BYTES,
+			      .stream = true, .fd = fd, .stop = &s->stop };
+	ret = -pthread_create(&s->thread, NULL, save_thread, s);
+	if (ret) {
+		util_tmp_commit(fd, s->tmp, dir, STATE_FILE, 0600, ret);
+		free(s->w.p);
+		free(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Wait for the writer; then the header, the CRC and the rename (ret 0)
+ * or the temporary's removal. */
+static int save_end(struct state_save *s, int ret)
+{
+	uint8_t trailer[4];
+	struct wbuf h = { 0 };
+
+	pthread_join(s->thread, NULL);
+	if (!ret)
+		ret = s->w.err;
+	if (!ret) {
+		encode_header(&s->st, &h);
+		put_le32(trailer, (uint32_t)crc32_combine(
+			crc32(0, h.p, HDR_BYTES), s->w.crc,
+			(z_off_t)(s->w.out - HDR_BYTES)));
+		errno = 0;
+		if (pwrite(s->w.fd, h.p, HDR_BYTES, 0) != HDR_BYTES ||
+		    pwrite(s->w.fd, trailer, 4, (off_t)s->w.out) != 4)
+			ret = errno ? -errno : -EIO;
+		free(h.p);
+	}
+	ret = util_tmp_commit(s->w.fd, s->tmp, s->dir, STATE_FILE, 0600, ret);
+	free(s->w.p);
+	free(s);
+	return ret;
+}
+
+int state_save_finish(struct state_save *s, uint64_t fp, uint32_t genid)
+{
+	s->st.fp = fp;
+	s->st.genid = genid;
+	return save_end(s, 0);
+}
+
+void state_save_cancel(struct state_save *s)
+{
+	if (!s)
+		return;
+	atomic_store(&s->stop, true);
+	save_end(s, -ECANCELED);
 }
 
 struct rbuf {

@@ -46,6 +46,24 @@ void state_encode(const struct state *st, uint8_t **buf, size_t *len);
 int state_save(const char *dir, const struct state *st);
 
 /*
+ * state_save() in two halves, so that the file is written while the kernel
+ * commits (a world's state is ~4 MB: encoding, writing and fsyncing it
+ * takes as long as a small commit).  state_save_start() writes g to a
+ * temporary file in dir from a second thread; the fingerprint and the
+ * ruleset generation, known only after the commit, are put in by
+ * state_save_finish(), which waits for the thread, completes the CRC and
+ * renames the file into place (0 or -errno; the old file stays on error).
+ * state_save_cancel() (NULL is fine) stops the thread and removes the
+ * temporary.  g is read by the thread: it must not change or be freed
+ * before finish or cancel.  start returns 0 or -errno (nothing to finish).
+ */
+struct state_save;
+int state_save_start(const char *dir, const struct nft_gen *g,
+		     struct state_save **out);
+int state_save_finish(struct state_save *s, uint64_t fp, uint32_t genid);
+void state_save_cancel(struct state_save *s);
+
+/*
  * Take the exclusive lock of the state directory (dir/STATE_LOCK, flock),
  * waiting while another run holds it, so that concurrent applies run one
  * after the other: each reads the state the previous one wrote.  Creates

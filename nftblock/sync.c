@@ -240,10 +240,15 @@ static void print_result(FILE *out, const struct nft_result *r,
 			 r->restarts);
 }
 
-/* nft_apply against the recorded state, then record the new one. */
+/*
+ * nft_apply against the recorded state, then record the new one.  The
+ * state file is written while the kernel commits (state_save_start) and
+ * renamed into place only after the commit succeeded.
+ */
 static int apply_locked(const char *state_dir, const struct nft_gen *g,
 			const struct nft_opts *no, FILE *out)
 {
+	struct state_save *save = NULL;
 	struct nft_result res;
 	struct nft_prev prev = { 0 };
 	struct state st, now;
@@ -258,18 +263,26 @@ static int apply_locked(const char *state_dir, const struct nft_gen *g,
 		prev.fp = st.fp;
 		prev.genid = st.genid;
 	}
+	if (state_save_start(state_dir, g, &save))
+		save = NULL;	/* state_save() below says why */
 	ret = nft_apply(g, &prev, no, &res);
 	state_free(&st);
+	if (ret || res.mode == NFT_UNCHANGED)
+		state_save_cancel(save);
 	if (ret)
 		return sync_kernel_error(ret, "apply");
 	if (out)
 		print_result(out, &res, g);
 	if (res.mode == NFT_UNCHANGED)
 		return EX_OK;	/* the state file already says this */
-	now.gen = *g;
-	now.fp = res.fp;
-	now.genid = res.genid;
-	ret = state_save(state_dir, &now);
+	if (save) {
+		ret = state_save_finish(save, res.fp, res.genid);
+	} else {
+		now.gen = *g;
+		now.fp = res.fp;
+		now.genid = res.genid;
+		ret = state_save(state_dir, &now);
+	}
 	if (ret) {
 		log_err("%s: cannot save state: %s", state_dir,
 			strerror(-ret));
@@ -277,7 +290,6 @@ static int apply_locked(const char *state_dir, const struct nft_gen *g,
 	}
 	return EX_OK;
 }
-
 
 /* Return to generation id (0: no table at all). */
 static int roll_back(const char *state_dir, uint32_t id)

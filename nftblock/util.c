@@ -142,36 +142,42 @@ bool util_eq_nocase(const char *s, size_t len, const char *w)
 	return strlen(w) == len && strncasecmp(s, w, len) == 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+int util_write_all(int fd, const void *buf, size_t len)
 {
+	const char *p = buf;
+
 	while (len) {
-		ssize_t n = write(fd, buf, len);
+		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
+		if (n <= 0)	/* 0 for a non-empty write: never loop */
+			return n < 0 ? -errno : -EIO;
+		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-int util_write_file_atomic(const char *dir, const char *name, const void *buf,
-			   size_t len, mode_t mode)
+int util_tmp_open(const char *dir, const char *name, char tmp[PATH_MAX])
 {
-	char tmp[PATH_MAX], dst[PATH_MAX];
-	int fd, ret = 0;
+	int fd;
 
-	if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >=
-	    sizeof(dst) ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >=
-	    sizeof(tmp))
+	if ((size_t)snprintf(tmp, PATH_MAX, "%s/.%s.XXXXXX", dir, name) >=
+	    PATH_MAX)
 		return -ENAMETOOLONG;
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = write_all(fd, buf, len);
+	return fd < 0 ? -errno : fd;
+}
+
+int util_tmp_commit(int fd, const char *tmp, const char *dir,
+		    const char *name, mode_t mode, int ret)
+{
+	char dst[PATH_MAX];
+
+	if (!ret && (size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >=
+	    sizeof(dst))
+		ret = -ENAMETOOLONG;
 	if (!ret && fchmod(fd, mode))
 		ret = -errno;
 	if (!ret && fsync(fd))
@@ -191,6 +197,18 @@ int util_write_file_atomic(const char *dir, const char *name, const void *buf,
 		close(fd);
 	}
 	return 0;
+}
+
+int util_write_file_atomic(const char *dir, const char *name, const void *buf,
+			   size_t len, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	int fd = util_tmp_open(dir, name, tmp);
+
+	if (fd < 0)
+		return fd;
+	return util_tmp_commit(fd, tmp, dir, name, mode,
+			       util_write_all(fd, buf, len));
 }
 
 int util_lock(const char *dir, const char *name, bool wait, mode_t mode)

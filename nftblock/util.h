@@ -3,6 +3,7 @@
 #ifndef NFTBLOCK_UTIL_H
 #define NFTBLOCK_UTIL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,19 @@ int util_read_file(const char *path, size_t max, bool follow, char **buf,
  */
 int util_write_file_atomic(const char *dir, const char *name, const void *buf,
 			   size_t len, mode_t mode);
+
+/* The two halves of util_write_file_atomic, for a file written in pieces:
+ * util_tmp_open() creates the temporary beside dir/name (its path into
+ * tmp) and returns its fd or -errno; util_tmp_commit() takes ret, the
+ * writer's result so far: when 0 it does chmod, fsync, close, rename and
+ * the directory fsync, otherwise (or on any error) it closes and removes
+ * the temporary.  Returns 0 or -errno; fd is closed either way. */
+int util_tmp_open(const char *dir, const char *name, char tmp[PATH_MAX]);
+int util_tmp_commit(int fd, const char *tmp, const char *dir,
+		    const char *name, mode_t mode, int ret);
+
+/* write() all of buf[0..len) to fd, again after EINTR.  0 or -errno. */
+int util_write_all(int fd, const void *buf, size_t len);
 
 /* Split off the next line of buf[*pos..len): returns its start and sets
  * *linelen (without "\n" or "\r\n"); NULL at the end.  */
