@@ -373,7 +373,6 @@ static void test_save_two_phase(void **ctx)
 	assert_int_equal(dlen, len);
 	assert_memory_equal(disk, buf, len);
 	free(disk);
-	free(buf);
 	assert_int_equal(state_load(dir, &b), 0);
 	assert_true(b.fp == a.fp);
 	assert_int_equal(b.genid, a.genid);
@@ -381,6 +380,22 @@ static void test_save_two_phase(void **ctx)
 	same(&a.gen.map[1], &b.gen.map[1]);
 	state_free(&b);
 	assert_int_equal(dir_files(), 1);
+	/* a large file is decoded by two threads: damage in the part of
+	 * either, or in the CRC, is refused */
+	for (size_t off = 200; off < len; off += len / 3) {
+		buf[off] ^= 0x40;
+		assert_int_equal(state_decode(buf, len, &b), -EBADMSG);
+		assert_int_equal(b.gen.map[1].n, 0);
+		state_free(&b);
+		buf[off] ^= 0x40;
+	}
+	buf[len - 1] ^= 1;
+	assert_int_equal(state_decode(buf, len, &b), -EBADMSG);
+	state_free(&b);
+	buf[len - 1] ^= 1;
+	assert_int_equal(state_decode(buf, len, &b), 0);
+	state_free(&b);
+	free(buf);
 
 	/* cancelled: the file written before stays, no temporary */
 	assert_int_equal(state_save(dir, &old), 0);
