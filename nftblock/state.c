@@ -291,6 +291,10 @@ static void *save_thread(void *arg)
 
 	encode_body(&s->st, &s->w);
 	w_flush(&s->w);
+	/* the bulk goes to the disk during the commit: finish then syncs
+	 * only the header's page */
+	if (!s->w.err && fdatasync(s->w.fd))
+		s->w.err = -errno;
 	return NULL;
 }
 
