@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 NFTBLOCK=$ROOT/nftblock/nftblock
 H="python3 $ROOT/tests/bench/bench_data.py"
 DATA=${NFTBLOCK_DATA:-$ROOT/../shared/data}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 TMP=$(mktemp -d /tmp/nftblock-bench.XXXXXX)
 NS=""
 cleanup() { [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"; }
@@ -179,8 +179,8 @@ echo "daily update: nftblock / one-element commit = $(ratio "$NB_UPD" "$(awk -v 
 	"nft incremental / nftblock = $(ratio "$NFT_INC" "$NB_UPD")"
 echo "daily update, kernel part: nftblock's commit / one-element commit =" \
 	"$(ratio "$NB_KMS" "$ONE_MS"); the rest of nftblock's time is its own" \
-	"(start, state and generation files decoded, diff, state file written" \
-	"and fsynced): $(awk -v a="$NBS_UPD" -v k="$NB_KMS" 'BEGIN { printf "%.1f ms", a * 1000 - k }')" \
+	"(start, state and generation files decoded, diff, the state file's" \
+	"header, fsync and rename after the commit, the socket's release at exit): $(awk -v a="$NBS_UPD" -v k="$NB_KMS" 'BEGIN { printf "%.1f ms", a * 1000 - k }')" \
 	"from stored generations"
 echo "peak RSS:     nftblock cold $NB_COLD_RSS KiB, update $NB_UPD_RSS KiB from feed files;" \
 	"cold $NBS_COLD_RSS KiB, update $NBS_UPD_RSS KiB from stored generations (target <= 32768 KiB)"
