@@ -16,6 +16,7 @@
  * Version 2 (no lists) is still read.  Version 1 (before the policy) is
  * refused as corrupt: the next apply is then a full replace.
  */
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -298,6 +299,27 @@ static void *save_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Remove temporaries of STATE_FILE that a killed run left in dir: the
+ * caller holds the state lock, so no other writer is at work, and each
+ * is as large as the state (~4 MB for a world).
+ */
+static void remove_stale(const char *dir)
+{
+	static const char prefix[] = "." STATE_FILE ".";
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int fd;
+
+	if (!d)
+		return;
+	fd = dirfd(d);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, sizeof(prefix) - 1))
+			unlinkat(fd, e->d_name, 0);
+	closedir(d);
+}
+
 int state_save_start(const char *dir, const struct nft_gen *g,
 		     struct state_save **out)
 {
@@ -306,6 +328,7 @@ int state_save_start(const char *dir, const struct nft_gen *g,
 
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
+	remove_stale(dir);
 	s = xcalloc(1, sizeof(*s));
 	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s", dir) >=
 	    sizeof(s->dir)) {

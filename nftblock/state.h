@@ -56,6 +56,8 @@ int state_save(const char *dir, const struct state *st);
  * state_save_cancel() (NULL is fine) stops the thread and removes the
  * temporary.  g is read by the thread: it must not change or be freed
  * before finish or cancel.  start returns 0 or -errno (nothing to finish).
+ * The caller holds the state lock: start removes temporaries that a
+ * killed run left behind.
  */
 struct state_save;
 int state_save_start(const char *dir, const struct nft_gen *g,

@@ -3,7 +3,8 @@
 # kill -9 at random moments during "nftblock apply": after each kill the
 # kernel holds exactly the old or exactly the new generation (never a mix,
 # never an empty map), the state directory still reads (no "corrupt"
-# warning), and the next apply succeeds and is exact.  Two generations of a
+# warning), and the next apply succeeds, is exact and leaves no temporary
+# behind.  Two generations of a
 # few thousand ranges alternate; every third trial forces small
 # transactions (--max-batch) so that kills also land between the fill and
 # the switch of a multi-transaction full replace.
@@ -79,6 +80,9 @@ while [ $n -lt "$TRIALS" ]; do
 	grep -q corrupt next.out && { cat next.out; fail "trial $n: state corrupt after a kill"; }
 	grep -q 'mode=full' next.out && full=$((full + 1))
 	[ "$(holds)" = "$new" ] || fail "trial $n: next apply is not exact"
+	# a killed run's temporaries are gone after the next apply
+	ls -A "$TMP/state" | grep -v -e '^applied\.state$' -e '^lock$' \
+		-e '^generations$' && fail "trial $n: left-overs in the state directory"
 	cur=$new
 done
 ok "$TRIALS trials, $killed killed mid-apply, $full repairs by full replace"
