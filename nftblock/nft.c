@@ -50,6 +50,7 @@
 #include "log.h"
 #include "lists.h"
 #include "nft.h"
+#include "util.h"
 #include "xmalloc.h"
 
 #define NFT_SLOTS		8	/* map slots: live + stale shadows */
@@ -936,7 +937,6 @@ static void put_elem(struct nlmsghdr *nlh, int family, u128 key, bool end,
 				0) + (chain ? datan : 0);
 	uint8_t *p = mnl_nlmsg_get_payload_tail(nlh), *q;
 	uint32_t v;
-	uint64_t k[2];
 
 	p = attr_at(p, NFTA_LIST_ELEM | NLA_F_NESTED, elemn - NLA_HDRLEN);
 	p = attr_at(p, NFTA_SET_ELEM_KEY | NLA_F_NESTED, keyn - NLA_HDRLEN);
@@ -945,9 +945,7 @@ static void put_elem(struct nlmsghdr *nlh, int family, u128 key, bool end,
 		v = htonl((uint32_t)key);
 		memcpy(p, &v, 4);
 	} else {
-		k[0] = htobe64((uint64_t)(key >> 64));
-		k[1] = htobe64((uint64_t)key);
-		memcpy(p, k, 16);
+		util_put_be128(p, key);
 	}
 	p += w;
 	if (end) {

@@ -146,29 +146,14 @@ int privsep_spawn(const char *owner_dir, int (*fn)(void *arg, int fd),
 	return p[0];
 }
 
-static void put_be128(uint8_t *b, u128 v)
-{
-	for (int i = 15; i >= 0; i--, v >>= 8)
-		b[i] = (uint8_t)v;
-}
-
-static u128 get_be128(const uint8_t *b)
-{
-	u128 v = 0;
-
-	for (int i = 0; i < 16; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
 static void encode(uint8_t *b, unsigned set, int family, const struct range *r)
 {
 	memset(b, 0, REC_BYTES);
 	b[0] = (uint8_t)set;
 	b[1] = (uint8_t)family;
 	memcpy(b + 4, &r->tag, 4);
-	put_be128(b + 8, r->lo);
-	put_be128(b + 24, r->hi);
+	util_put_be128(b + 8, r->lo);
+	util_put_be128(b + 24, r->hi);
 }
 
 #define WBATCH	1024	/* records per write(): 40 KiB */
@@ -212,8 +197,8 @@ static int take(const uint8_t *b, struct rangeset sets[PS_NSETS][2])
 		return -EBADMSG;
 	f = b[1] == 6;
 	memcpy(&tag, b + 4, 4);
-	lo = get_be128(b + 8);
-	hi = get_be128(b + 24);
+	lo = util_get_be128(b + 8);
+	hi = util_get_be128(b + 24);
 	s = &sets[b[0]][f];
 	cc_format(tag, cc);
 	kind = cc_parse(cc, 2, &back);

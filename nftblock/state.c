@@ -133,14 +133,6 @@ static void put_le32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-static void put_be128(uint8_t *p, u128 a)
-{
-	uint64_t hi = htobe64((uint64_t)(a >> 64)), lo = htobe64((uint64_t)a);
-
-	memcpy(p, &hi, 8);
-	memcpy(p + 8, &lo, 8);
-}
-
 /* A world map is ~200k ranges: one reservation and plain stores per
  * record, not a size check per field. */
 static void encode_ranges(struct wbuf *w, const struct rangeset *s)
@@ -159,8 +151,8 @@ static void encode_ranges(struct wbuf *w, const struct rangeset *s)
 			put_le32(p, (uint32_t)r->lo);
 			put_le32(p + 4, (uint32_t)r->hi);
 		} else {
-			put_be128(p, r->lo);
-			put_be128(p + 16, r->hi);
+			util_put_be128(p, r->lo);
+			util_put_be128(p + 16, r->hi);
 		}
 		put_le32(p + rec - 4, r->tag);
 	}
@@ -492,15 +484,6 @@ static uint32_t get_le32(const uint8_t *p)
 	return le32toh(v);
 }
 
-static u128 get_be128(const uint8_t *p)
-{
-	uint64_t hi, lo;
-
-	memcpy(&hi, p, 8);
-	memcpy(&lo, p + 8, 8);
-	return (u128)be64toh(hi) << 64 | be64toh(lo);
-}
-
 /*
  * n records of family (a constant where it is inlined: IPv4 then compares
  * 32-bit values) from p, appended to s with the checks of
@@ -516,8 +499,8 @@ decode_recs(const uint8_t *p, uint64_t n, struct rangeset *s, int family)
 		const struct range *prev = s->n ? &s->v[s->n - 1] : NULL;
 		struct range c;
 
-		c.lo = family == 4 ? get_le32(p) : get_be128(p);
-		c.hi = family == 4 ? get_le32(p + 4) : get_be128(p + 16);
+		c.lo = family == 4 ? get_le32(p) : util_get_be128(p);
+		c.hi = family == 4 ? get_le32(p + 4) : util_get_be128(p + 16);
 		c.tag = get_le32(p + rec - 4);
 		if (c.lo > c.hi || c.hi > max)
 			return -EBADMSG;

@@ -3,10 +3,12 @@
 #ifndef NFTBLOCK_UTIL_H
 #define NFTBLOCK_UTIL_H
 
+#include <endian.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "defs.h"
@@ -48,6 +50,25 @@ int util_write_file_atomic(const char *dir, const char *name, const void *buf,
 int util_tmp_open(const char *dir, const char *name, char tmp[PATH_MAX]);
 int util_tmp_commit(int fd, const char *tmp, const char *dir,
 		    const char *name, mode_t mode, int ret);
+
+/* A u128 to and from 16 big-endian bytes (network order: the state and
+ * pipe records, the kernel's keys). */
+static inline void util_put_be128(uint8_t *p, u128 a)
+{
+	uint64_t hi = htobe64((uint64_t)(a >> 64)), lo = htobe64((uint64_t)a);
+
+	memcpy(p, &hi, 8);
+	memcpy(p + 8, &lo, 8);
+}
+
+static inline u128 util_get_be128(const uint8_t *p)
+{
+	uint64_t hi, lo;
+
+	memcpy(&hi, p, 8);
+	memcpy(&lo, p + 8, 8);
+	return (u128)be64toh(hi) << 64 | be64toh(lo);
+}
 
 /* write() all of buf[0..len) to fd, again after EINTR.  0 or -errno. */
 int util_write_all(int fd, const void *buf, size_t len);
