@@ -68,12 +68,23 @@ static void w_bytes(struct wbuf *w, const void *p, size_t n)
 	memcpy(w_room(w, n), p, n);
 }
 
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
 static void w_u32(struct wbuf *w, uint32_t v)
 {
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
-			 (uint8_t)(v >> 24) };
-
-	w_bytes(w, b, 4);
+	put_le32(w_room(w, 4), v);
 }
 
 static void w_u64(struct wbuf *w, uint64_t v)
@@ -125,12 +136,6 @@ static uint8_t *w_room(struct wbuf *w, size_t n)
 	p = w->p + w->len;
 	w->len += n;
 	return p;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
 }
 
 /* A world map is ~200k ranges: one reservation and plain stores per
@@ -396,11 +401,8 @@ struct rbuf {
 
 static uint32_t r_u32(struct rbuf *r)
 {
-	const uint8_t *b = r->p + r->pos;
-
 	r->pos += 4;
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
+	return get_le32(r->p + r->pos - 4);
 }
 
 static uint64_t r_u64(struct rbuf *r)
@@ -474,14 +476,6 @@ static int decode_policy(struct rbuf *r, struct nft_gen *g)
 	}
 	g->log.prefix[pl] = '\0';
 	return 0;
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return le32toh(v);
 }
 
 /*
